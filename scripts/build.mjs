@@ -1,6 +1,6 @@
 // Bundles the extension and the CLI with esbuild. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 
@@ -31,6 +31,11 @@ if (existsSync('webview/main.ts')) {
     entryPoints: ['webview/main.ts'],
     outfile: 'dist/webview/main.js',
   });
+}
+
+if (existsSync('webview/main.css')) {
+  mkdirSync('dist/webview', { recursive: true });
+  copyFileSync('webview/main.css', 'dist/webview/main.css');
 }
 
 const present = builds.filter((build) => build.entryPoints.every((entry) => existsSync(entry)));

@@ -1,0 +1,296 @@
+/**
+ * The assessment webview: a stepper over the question catalogue with evidence beside each
+ * question, and a results page. It renders only from validated `state` messages and sends only
+ * protocol messages; all text is set through textContent, never parsed as HTML.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-divider/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import type { ResolvedAnswer } from '../src/assessment/assess';
+import type { Provenance } from '../src/assessment/evidence';
+import type { Question } from '../src/assessment/questions';
+import { parseExtensionMessage, type WebviewMessage, type WizardState } from '../src/wizard/protocol';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app') as HTMLElement;
+
+const DIMENSION_ORDER = ['context', 'issuer-independence', 'recoverability', 'credential-lifetime', 'identity-policy', 'cross-environment', 'event-validation'];
+const STEP_TITLES: Record<string, string> = {
+  context: 'Context',
+  'issuer-independence': 'Issuer independence',
+  recoverability: 'Recoverability',
+  'credential-lifetime': 'Credential lifetime',
+  'identity-policy': 'Identity-based policy',
+  'cross-environment': 'Cross-environment consistency',
+  'event-validation': 'Event validation',
+};
+const RESULTS_STEP = DIMENSION_ORDER.length;
+const VERDICT_TITLES: Record<string, string> = {
+  portable: 'Portable',
+  'partially-cluster-bound': 'Partially cluster-bound',
+  'cluster-bound': 'Cluster-bound',
+  undetermined: 'Undetermined',
+};
+
+let state: WizardState | undefined;
+let notice: { kind: 'info' | 'error'; text: string } | undefined;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, options: { text?: string; className?: string; attributes?: Record<string, string> } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (options.text !== undefined) node.textContent = options.text;
+  if (options.className) node.className = options.className;
+  for (const [name, value] of Object.entries(options.attributes ?? {})) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+function custom(tag: string, attributes: Record<string, string> = {}, text?: string): HTMLElement {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(label: string, onClick: () => void, attributes: Record<string, string> = {}): HTMLElement {
+  const node = custom('vscode-button', attributes, label);
+  node.addEventListener('click', onClick);
+  node.addEventListener('keydown', (event) => {
+    if ((event as KeyboardEvent).key === 'Enter' || (event as KeyboardEvent).key === ' ') {
+      event.preventDefault();
+      onClick();
+    }
+  });
+  return node;
+}
+
+function provenanceLink(provenance: Provenance): HTMLElement {
+  const link = element('a', { text: provenance.kind === 'cluster' ? `cluster: ${provenance.label}` : provenance.label, className: 'provenance', attributes: { href: '#', role: 'button' } });
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    vscode.postMessage({ type: 'openProvenance', provenance });
+  });
+  return link;
+}
+
+function goTo(step: number): void {
+  if (!state) return;
+  state.step = Math.max(0, Math.min(RESULTS_STEP, step));
+  vscode.setState({ step: state.step });
+  vscode.postMessage({ type: 'step', step: state.step });
+  render();
+  (app.querySelector('h2') as HTMLElement | null)?.focus();
+}
+
+function renderProgress(step: number): HTMLElement {
+  const list = element('ol', { className: 'steps', attributes: { 'aria-label': 'Assessment steps' } });
+  [...DIMENSION_ORDER, 'results'].forEach((id, index) => {
+    const item = element('li', { className: index === step ? 'current' : index < step ? 'done' : '' });
+    const link = element('a', { text: id === 'results' ? 'Results' : STEP_TITLES[id], attributes: { href: '#' } });
+    if (index === step) link.setAttribute('aria-current', 'step');
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      goTo(index);
+    });
+    item.append(link);
+    list.append(item);
+  });
+  return element('nav', {}, element('p', { text: `Step ${step + 1} of ${RESULTS_STEP + 1}`, className: 'step-count' }), list);
+}
+
+function renderQuestion(question: Question, resolved: ResolvedAnswer | undefined): HTMLElement {
+  const section = element('section', { className: 'question', attributes: { 'aria-labelledby': `q-${question.id}` } });
+  section.append(element('h3', { text: question.text, attributes: { id: `q-${question.id}` } }));
+  section.append(element('p', { text: question.help, className: 'help' }));
+
+  const group = custom('vscode-radio-group', { variant: 'vertical', 'aria-labelledby': `q-${question.id}` });
+  for (const option of question.options) {
+    const radio = custom('vscode-radio', { name: question.id, value: option.id, label: option.label }, option.label);
+    if (resolved?.option === option.id) radio.setAttribute('checked', '');
+    radio.addEventListener('change', () => {
+      if ((radio as unknown as { checked: boolean }).checked) vscode.postMessage({ type: 'answer', questionId: question.id, option: option.id });
+    });
+    group.append(radio);
+  }
+  section.append(group);
+
+  const evidence = element('aside', { className: 'evidence', attributes: { 'aria-label': 'Evidence' } });
+  if (resolved?.origin === 'evidence') {
+    evidence.append(element('p', { text: `Prefilled from evidence: ${resolved.reason ?? ''}`, className: 'origin' }));
+  } else if (resolved?.origin === 'override') {
+    evidence.append(element('p', { text: `Your answer overrides the evidence, which suggested "${resolved.evidenceOption}": ${resolved.reason ?? ''}`, className: 'origin override' }));
+    evidence.append(button('Use the evidence', () => vscode.postMessage({ type: 'clearAnswer', questionId: question.id }), { secondary: '' }));
+  } else if (resolved?.origin === 'person') {
+    evidence.append(element('p', { text: 'Your answer.', className: 'origin' }));
+    evidence.append(button('Clear my answer', () => vscode.postMessage({ type: 'clearAnswer', questionId: question.id }), { secondary: '' }));
+  } else {
+    evidence.append(element('p', { text: question.peopleOnly ? 'Only people can answer this; no manifest or cluster shows it.' : 'No evidence found: unknown until you answer.', className: 'origin' }));
+  }
+  if (resolved && resolved.provenance.length > 0) {
+    const list = element('ul', { className: 'provenance-list' });
+    for (const provenance of resolved.provenance) list.append(element('li', {}, provenanceLink(provenance)));
+    evidence.append(list);
+  }
+  const references = element('p', { className: 'references' });
+  references.textContent = question.references.map((reference) => `${reference.framework} ${reference.control}`).join(' · ');
+  evidence.append(references);
+  section.append(evidence);
+  return section;
+}
+
+function renderQuestionStep(current: WizardState): HTMLElement {
+  const dimension = DIMENSION_ORDER[current.step];
+  const container = element('div');
+  container.append(element('h2', { text: STEP_TITLES[dimension], attributes: { tabindex: '-1' } }));
+  const resolvedById = new Map(current.result.answers.map((answer) => [answer.questionId, answer]));
+  for (const question of current.questions.filter((candidate) => candidate.dimension === dimension)) {
+    container.append(renderQuestion(question, resolvedById.get(question.id)));
+  }
+  return container;
+}
+
+function meter(label: string, score: number | null): HTMLElement {
+  const percent = score === null ? 0 : Math.round(score * 100);
+  const bar = element('div', { className: 'bar', attributes: { role: 'meter', 'aria-label': label, 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(percent), 'aria-valuetext': score === null ? 'unknown' : `${percent}% portable` } });
+  const fill = element('div', { className: 'fill' });
+  fill.style.width = `${percent}%`;
+  bar.append(fill);
+  return element('div', { className: 'meter' }, element('span', { text: label, className: 'meter-label' }), bar, element('span', { text: score === null ? 'unknown' : `${percent}%`, className: 'meter-value' }));
+}
+
+function renderResults(current: WizardState): HTMLElement {
+  const { result } = current;
+  const container = element('div', { className: 'results' });
+  container.append(element('h2', { text: 'Results', attributes: { tabindex: '-1' } }));
+  container.append(element('p', { text: `Verdict: ${VERDICT_TITLES[result.score.verdict] ?? result.score.verdict}`, className: `verdict verdict-${result.score.verdict}` }));
+  container.append(element('p', { text: decisionText(result.score.decision), className: 'decision' }));
+  if (result.score.renewalWarning) container.append(element('p', { text: result.score.renewalWarning, className: 'warning', attributes: { role: 'note' } }));
+
+  container.append(element('h3', { text: 'Dimensions' }));
+  for (const dimension of result.score.dimensions) container.append(meter(STEP_TITLES[dimension.dimension], dimension.score));
+
+  if (result.score.reasons.length) {
+    container.append(element('h3', { text: 'Why' }));
+    const list = element('ul');
+    for (const reason of result.score.reasons) list.append(element('li', { text: reason }));
+    container.append(list);
+  }
+
+  container.append(element('h3', { text: 'What breaks if this cluster is rebuilt' }));
+  const impact = element('ul');
+  for (const anchor of result.rebuildImpact.regeneratedAnchors) impact.append(element('li', { text: `Regenerated: ${anchor.description} ` }, provenanceLink(anchor.provenance)));
+  for (const party of result.rebuildImpact.relyingParties) {
+    const item = element('li', { text: `Loses trust (${party.kind}): ${party.description} ` });
+    for (const provenance of party.provenance) item.append(provenanceLink(provenance), document.createTextNode(' '));
+    impact.append(item);
+  }
+  if (!impact.childElementCount) impact.append(element('li', { text: 'No evidence of an anchor that a rebuild would regenerate.' }));
+  container.append(impact);
+
+  container.append(element('h3', { text: 'Migration plan' }));
+  for (const phase of result.plan) {
+    const section = element('section', { className: 'phase' });
+    section.append(element('h4', { text: `Phase ${phase.phase}: ${phase.title}` }), element('p', { text: phase.goal, className: 'help' }));
+    const steps = element('ul');
+    for (const step of phase.steps) {
+      const item = element('li');
+      const docs = element('a', { text: step.ruleId, attributes: { href: '#' } });
+      docs.addEventListener('click', (event) => {
+        event.preventDefault();
+        vscode.postMessage({ type: 'openRule', ruleId: step.ruleId });
+      });
+      item.append(docs, document.createTextNode(`: ${step.title} (${step.occurrences}×${step.quickFix ? ', quick fix available' : ''}) `));
+      for (const provenance of step.provenance.slice(0, 3)) item.append(provenanceLink(provenance), document.createTextNode(' '));
+      steps.append(item);
+    }
+    if (!steps.childElementCount) steps.append(element('li', { text: phase.dimensions.includes('event-validation') ? 'Schedule the drills and record their outcome.' : 'Nothing found in this phase.' }));
+    section.append(steps);
+    container.append(section);
+  }
+  container.append(element('p', {}, button('Insert Migration Snippet…', () => vscode.postMessage({ type: 'insertSnippet' }), { secondary: '' })));
+
+  container.append(element('h3', { text: 'Identity inventory' }));
+  container.append(
+    element('p', {
+      text: `${result.inventory.serviceAccounts.length} service account(s), ${result.inventory.spiffeIdTemplates.length} SPIFFE ID template(s), ${result.inventory.certificates.length} certificate(s). The exported report lists them with their federation bindings, lifetimes and rotation policies.`,
+    }),
+  );
+
+  if (result.changes) {
+    container.append(element('h3', { text: 'Changes since the last assessment' }));
+    const list = element('ul');
+    list.append(element('li', { text: `Verdict: ${VERDICT_TITLES[result.changes.verdictBefore]} → ${VERDICT_TITLES[result.changes.verdictAfter]}` }));
+    for (const change of result.changes.answers) list.append(element('li', { text: `${change.questionId}: ${change.before} → ${change.after}` }));
+    container.append(list);
+  }
+
+  const exports = element('div', { className: 'actions' });
+  exports.append(button('Export Markdown', () => vscode.postMessage({ type: 'export', format: 'markdown' })), button('Export JSON', () => vscode.postMessage({ type: 'export', format: 'json' }), { secondary: '' }));
+  container.append(exports);
+  return container;
+}
+
+function decisionText(decision: string): string {
+  const texts: Record<string, string> = {
+    keep: 'Keep the design; drill rotation and moves regularly.',
+    'acceptable-if-recoverable': 'A local anchor is acceptable for an isolated development cluster, and this one is recoverable.',
+    'make-recoverable': 'A local anchor is tolerable here only once it is recoverable.',
+    'plan-decoupling': 'Plan the move of the anchor out of the cluster lifecycle.',
+    'decouple-now': 'Decouple the trust anchor from the cluster now.',
+    'answer-more': 'Answer more questions; too little is known to decide.',
+  };
+  return texts[decision] ?? decision;
+}
+
+function render(): void {
+  if (!state) return;
+  const current = state;
+  const header = element('header');
+  header.append(element('h1', { text: 'Trust anchor assessment' }));
+  header.append(element('p', { text: current.evidenceSummary, className: 'summary' }));
+  const toolbar = element('div', { className: 'actions' });
+  toolbar.append(button('Collect evidence again', () => vscode.postMessage({ type: 'refresh' }), { secondary: '' }));
+  if (current.busy) toolbar.append(custom('vscode-progress-ring', { 'aria-label': 'Collecting evidence' }));
+  toolbar.append(element('span', { text: `${current.result.score.answeredCount} of ${current.result.score.questionCount} answered`, className: 'answered' }));
+  header.append(toolbar);
+  if (notice) header.append(element('p', { text: notice.text, className: notice.kind === 'error' ? 'error' : 'info', attributes: { role: notice.kind === 'error' ? 'alert' : 'status' } }));
+
+  const body = current.step >= RESULTS_STEP ? renderResults(current) : renderQuestionStep(current);
+  const navigation = element('div', { className: 'navigation' });
+  if (current.step > 0) navigation.append(button('Back', () => goTo(current.step - 1), { secondary: '' }));
+  if (current.step < RESULTS_STEP) navigation.append(button(current.step === RESULTS_STEP - 1 ? 'See results' : 'Next', () => goTo(current.step + 1)));
+
+  app.replaceChildren(header, renderProgress(current.step), body, navigation);
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const message = parseExtensionMessage(event.data);
+  if (!message) {
+    console.warn('Ignored a malformed message from the extension');
+    return;
+  }
+  if (message.type === 'state') {
+    const local = vscode.getState() as { step?: number } | undefined;
+    state = message.state;
+    if (state.step === 0 && typeof local?.step === 'number') state.step = local.step;
+    render();
+  } else if (message.type === 'exported') {
+    notice = message.path ? { kind: 'info', text: `Exported ${message.format === 'markdown' ? 'Markdown' : 'JSON'} to ${message.path}` } : undefined;
+    render();
+  } else {
+    notice = { kind: 'error', text: message.message };
+    render();
+  }
+});
+
+vscode.postMessage({ type: 'ready' });
