@@ -39,6 +39,14 @@ export interface ChainResult {
 
 const CERT_MANAGER_GROUP = 'cert-manager.io';
 
+/** Namespace a ClusterIssuer reads its Secrets from, unless cert-manager's --cluster-resource-namespace flag sets another. */
+export const DEFAULT_CLUSTER_RESOURCE_NAMESPACE = 'cert-manager';
+
+/** True for objects of the cert-manager.io API group, so an `Issuer` of another group is never taken for one. */
+export function isCertManagerObject(document: ManifestDocument): boolean {
+  return document.apiVersion?.startsWith(`${CERT_MANAGER_GROUP}/`) ?? false;
+}
+
 export function readIssuerRef(value: unknown): IssuerRef | undefined {
   if (!isRecord(value) || typeof value.name !== 'string') return undefined;
   return {
@@ -63,7 +71,7 @@ export function resolveIssuer(workspace: WorkspaceIndex, ref: IssuerRef, namespa
   if (ref.group && ref.group !== CERT_MANAGER_GROUP) return undefined;
   const kind = ref.kind === 'ClusterIssuer' ? 'ClusterIssuer' : 'Issuer';
   const candidates = kind === 'ClusterIssuer' ? workspace.find(kind, ref.name) : workspace.find(kind, ref.name, namespace);
-  return candidates[0];
+  return candidates.find(isCertManagerObject);
 }
 
 /** Certificates across the workspace that write the Secret `secretName` (in `namespace` when known). */
@@ -72,6 +80,7 @@ export function certificatesWritingSecret(workspace: WorkspaceIndex, secretName:
     .byKind('Certificate')
     .filter(
       (document) =>
+        isCertManagerObject(document) &&
         lookup(document.tree.value, ['spec', 'secretName']) === secretName &&
         (namespace === undefined || document.namespace === undefined || document.namespace === namespace),
     );
@@ -97,8 +106,11 @@ export function traceIssuerChain(workspace: WorkspaceIndex, ref: IssuerRef, name
       return finish(steps, 'external', undefined, `${currentRef.kind ?? 'Issuer'}.${currentRef.group}/${currentRef.name}`);
     }
     const issuer = resolveIssuer(workspace, currentRef, currentNamespace);
-    if (!issuer || visited.has(issuer)) {
+    if (!issuer) {
       return finish(steps, 'unresolved', undefined, `${currentRef.kind ?? 'Issuer'}/${currentRef.name} (not in these files)`);
+    }
+    if (visited.has(issuer)) {
+      return finish(steps, 'unresolved', undefined, `${currentRef.kind ?? 'Issuer'}/${currentRef.name} (loop: already in this chain)`);
     }
     visited.add(issuer);
     const type = issuerType(issuer);
@@ -113,7 +125,7 @@ export function traceIssuerChain(workspace: WorkspaceIndex, ref: IssuerRef, name
     if (typeof secretName !== 'string') return finish(steps, 'unresolved', step);
     const secretNamespace = issuer.kind === 'ClusterIssuer' ? undefined : issuer.namespace ?? currentNamespace;
     const producers = certificatesWritingSecret(workspace, secretName, secretNamespace).filter((document) => !visited.has(document));
-    const certificate = producers[0];
+    const certificate = issuer.kind === 'ClusterIssuer' ? preferClusterResourceNamespace(producers) : producers[0];
     if (!certificate) return finish(steps, 'in-cluster-secret', step);
     visited.add(certificate);
     steps.push({ document: certificate, description: describe(certificate), range: nameRange(certificate) });
@@ -121,6 +133,19 @@ export function traceIssuerChain(workspace: WorkspaceIndex, ref: IssuerRef, name
     currentNamespace = certificate.namespace ?? secretNamespace;
   }
   return finish(steps, 'unresolved');
+}
+
+/**
+ * Picks the likely producer of a ClusterIssuer's Secret: a Certificate in the cluster resource
+ * namespace, then one without a namespace. Another namespace is still accepted because the
+ * controller flag can move the cluster resource namespace.
+ */
+function preferClusterResourceNamespace(producers: ManifestDocument[]): ManifestDocument | undefined {
+  return (
+    producers.find((document) => document.namespace === DEFAULT_CLUSTER_RESOURCE_NAMESPACE) ??
+    producers.find((document) => document.namespace === undefined) ??
+    producers[0]
+  );
 }
 
 function finish(steps: ChainStep[], root: ChainRoot, rootStep?: ChainStep, tail?: string): ChainResult {
@@ -136,6 +161,13 @@ export function chainRelated(chain: ChainResult, fromDocument?: ManifestDocument
     .map((step) => ({
       file: step.document.file.path,
       range: step.range,
-      message: step === chain.rootStep && chain.root === 'in-cluster-self-signed' ? `in-cluster root: ${step.description}` : step.description,
+      message: rootLabel(chain, step),
     }));
+}
+
+function rootLabel(chain: ChainResult, step: ChainStep): string {
+  if (step !== chain.rootStep) return step.description;
+  if (chain.root === 'in-cluster-self-signed') return `in-cluster root: ${step.description}`;
+  if (chain.root === 'in-cluster-secret') return `in-cluster root key in a Secret no Certificate writes: ${step.description}`;
+  return step.description;
 }

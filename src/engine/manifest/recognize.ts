@@ -58,7 +58,10 @@ export function recogniseValuesCharts(value: unknown): ChartId[] {
   if (app && (child(app, 'certmanager') || (child(app, 'tls') && has(child(app, 'tls')!, 'rootCAFile', 'certificateDuration')) || child(app, 'istio'))) {
     charts.push('istio-csr');
   }
-  if (has(value, 'driverImage', 'approverImage') || (app && has(app, 'trustDomain') && has(app, 'driver', 'approver', 'issuer'))) {
+  if (
+    has(value, 'driverImage', 'approverImage') ||
+    (app && has(app, 'trustDomain', 'certificateRequestDuration') && has(app, 'driver', 'approver', 'issuer'))
+  ) {
     charts.push('csi-driver-spiffe');
   }
   return charts;
