@@ -75,7 +75,7 @@ class Parser {
   }
 
   /** Parses items until `closing` ('}' or end of input) into `target`. Returns the closing token's end. */
-  parseBody(target: Record<string, unknown>, path: PathSegment[], closing: '}' | 'eof', depth: number): number {
+  parseBody(target: Record<string, unknown>, path: PathSegment[], closing: '}' | 'eof', depth: number, opening?: Token): number {
     if (depth > MAX_DEPTH) throw new HclSyntaxError(`nesting deeper than ${MAX_DEPTH} levels`, this.peek());
     for (;;) {
       const token = this.peek();
@@ -84,7 +84,10 @@ class Parser {
         this.next();
         return token.end;
       }
-      if (token.type === 'eof') throw new HclSyntaxError('missing "}" before the end of the configuration', token);
+      if (token.type === 'eof') {
+        const where = path.length > 0 ? ` for "${path.map(String).join('.')}"` : '';
+        throw new HclSyntaxError(`missing "}"${where}: the block opened here is never closed`, opening ?? token);
+      }
       if (token.type === 'punct' && token.text === ',') {
         this.next();
         continue;
@@ -131,7 +134,7 @@ class Parser {
       const existing = container[last.text];
       const body = isPlainObject(existing) ? existing : {};
       container[last.text] = body;
-      const end = this.parseBody(body, blockPath, '}', depth + 1);
+      const end = this.parseBody(body, blockPath, '}', depth + 1, after);
       this.record(blockPath, last, { start: after.start, end });
       // Widen the ranges of the enclosing label entries so "entry" covers the whole block.
       for (let i = 1; i <= segments.length - 1; i++) {
@@ -139,6 +142,9 @@ class Parser {
         if (enclosing && enclosing.value.end < end) enclosing.value = { start: enclosing.value.start, end };
       }
       return;
+    }
+    if (labels.length > 0 && after.type === 'punct' && (after.text === '=' || after.text === ':')) {
+      throw new HclSyntaxError(`block "${key}" has labels (${labels.map((label) => `"${label.text}"`).join(' ')}), so it must be followed by "{", not "${after.text}"`, after);
     }
     throw new HclSyntaxError(`expected "=" or "{" after "${key}" but found ${describe(after)}`, after);
   }
@@ -156,7 +162,7 @@ class Parser {
     }
     if (token.type === 'punct' && token.text === '{') {
       const object: Record<string, unknown> = {};
-      const end = this.parseBody(object, path, '}', depth);
+      const end = this.parseBody(object, path, '}', depth, token);
       return { value: object, end };
     }
     if (token.type === 'punct' && token.text === '[') {
@@ -171,7 +177,7 @@ class Parser {
           this.next();
           continue;
         }
-        if (next.type === 'eof') throw new HclSyntaxError('missing "]" before the end of the configuration', next);
+        if (next.type === 'eof') throw new HclSyntaxError(`missing "]" for the list of "${path.map(String).join('.')}" opened here`, token);
         const itemPath = [...path, list.length];
         const start = next.start;
         const item = this.parseValue(itemPath, depth + 1);
@@ -257,6 +263,14 @@ function readString(text: string, start: number): { value: string; end: number }
       i += 2;
       continue;
     }
+    if (char === '$' && text[i + 1] === '{') {
+      // An interpolation such as "${file("x")}" may hold quotes; keep it verbatim up to its closing brace.
+      const close = interpolationEnd(text, i + 2);
+      if (close < 0) break;
+      value += text.slice(i, close);
+      i = close;
+      continue;
+    }
     if (char === '"') return { value, end: i + 1 };
     if (char === '\n') break;
     value += char;
@@ -265,18 +279,40 @@ function readString(text: string, start: number): { value: string; end: number }
   throw new HclSyntaxError('unterminated string', { start, end: i });
 }
 
+/** Returns the offset after the `}` that closes an interpolation starting at `from`, or -1 at a line end. */
+function interpolationEnd(text: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < text.length; i++) {
+    const char = text[i];
+    if (char === '\n') return -1;
+    if (char === '{') depth++;
+    else if (char === '}' && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * Reads `<<MARKER` and `<<-MARKER` heredocs. For `<<-`, the indentation of the closing marker is
+ * removed from every line that starts with it, as HCL 1 does.
+ */
 function readHeredoc(text: string, start: number): { value: string; end: number } {
-  const header = /^<<-?([A-Za-z_][A-Za-z0-9_]*)\r?\n/.exec(text.slice(start, start + 200));
-  if (!header) throw new HclSyntaxError('invalid heredoc header', { start, end: start + 2 });
-  const marker = header[1];
+  const header = /^<<(-?)([A-Za-z_][A-Za-z0-9_]*)\r?\n/.exec(text.slice(start, start + 200));
+  if (!header) throw new HclSyntaxError('invalid heredoc header: expected <<MARKER or <<-MARKER followed by a line break', { start, end: start + 2 });
+  const indented = header[1] === '-';
+  const marker = header[2];
   const bodyStart = start + header[0].length;
   const lines = text.slice(bodyStart).split('\n');
   let offset = bodyStart;
   const body: string[] = [];
-  for (const line of lines) {
-    if (line.trim() === marker) return { value: body.join('\n'), end: offset + line.length };
+  for (const rawLine of lines) {
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    if (line.trim() === marker) {
+      const indentation = indented ? /^[ \t]*/.exec(line)![0] : '';
+      const value = body.map((bodyLine) => (indentation && bodyLine.startsWith(indentation) ? bodyLine.slice(indentation.length) : bodyLine));
+      return { value: value.join('\n'), end: offset + line.length };
+    }
     body.push(line);
-    offset += line.length + 1;
+    offset += rawLine.length + 1;
   }
-  throw new HclSyntaxError(`heredoc "${marker}" is never closed`, { start, end: text.length });
+  throw new HclSyntaxError(`heredoc "${marker}" is never closed: add a line that holds only ${marker}`, { start, end: Math.min(text.length, bodyStart) });
 }
