@@ -61,8 +61,8 @@ const OWASP_AUTH: FrameworkReference = {
 };
 const MAESTRO_BOUNDARY: FrameworkReference = {
   framework: 'CSA MAESTRO',
-  control: 'Identity and access across layers',
-  meaning: 'Each workload or agent needs its own verifiable identity whose trust boundary is explicit and survives redeployment.',
+  control: 'Layer 6 (Security and Compliance) across Layer 4 (Deployment and Infrastructure)',
+  meaning: 'Each workload or agent needs its own verifiable identity whose trust boundary is explicit and survives redeployment of the infrastructure it runs on.',
 };
 
 const UNKNOWN: AnswerOption = { id: 'unknown', label: 'Unknown' };
