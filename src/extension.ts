@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import { RULES_BY_ID } from './engine/rules';
+import { TrustAnchorCodeActions } from './editor/code-actions';
+import { registerCommands } from './editor/commands';
+import { DiagnosticsService } from './editor/diagnostics';
+import { TrustAnchorHover } from './editor/hover';
+import { Logger } from './editor/log';
+import { readEditorSettings, type EditorSettings } from './editor/settings';
+
+/** Delay before the background workspace scan, so it never runs on the activation path. */
+const WORKSPACE_SCAN_DELAY_MS = 1500;
+
+const YAML_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'helm' }];
+
+/** Services the editor features share; cluster features receive the same object. */
+export interface EditorServices {
+  context: vscode.ExtensionContext;
+  channel: vscode.LogOutputChannel;
+  logger: Logger;
+  diagnostics: DiagnosticsService;
+}
+
+let activeLogger: Logger | undefined;
+
+export function activate(context: vscode.ExtensionContext): EditorServices {
+  const channel = vscode.window.createOutputChannel('Trust Anchor', { log: true });
+  const logger = new Logger(channel);
+  activeLogger = logger;
+  context.subscriptions.push(channel);
+
+  const diagnostics = new DiagnosticsService(context.extensionUri, readSettings(logger), logger);
+  context.subscriptions.push(diagnostics);
+  diagnostics.start();
+
+  const services: EditorServices = { context, channel, logger, diagnostics };
+
+  context.subscriptions.push(
+    vscode.languages.registerHoverProvider(YAML_SELECTOR, new TrustAnchorHover(diagnostics)),
+    vscode.languages.registerCodeActionsProvider(YAML_SELECTOR, new TrustAnchorCodeActions(diagnostics, logger), TrustAnchorCodeActions.metadata),
+    ...registerCommands({ context, diagnostics, logger, channel }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('trustAnchor.exclude')) diagnostics.excludesChanged();
+      if (['rules', 'maxFileSize', 'analysisDelay', 'workspaceScan'].some((name) => event.affectsConfiguration(`trustAnchor.${name}`))) {
+        diagnostics.updateSettings(readSettings(logger));
+      }
+    }),
+  );
+
+  // Cluster features: call the register function of src/editor/cluster/ here with `services`. It must
+  // import @kubernetes/client-node lazily, on first cluster use, so activation does not load it.
+
+  scheduleStartupWork(context, diagnostics, logger);
+  return services;
+}
+
+export function deactivate(): void {
+  activeLogger?.flush();
+  activeLogger = undefined;
+}
+
+function readSettings(logger: Logger): EditorSettings {
+  const configuration = vscode.workspace.getConfiguration('trustAnchor');
+  const { settings, problems } = readEditorSettings((key) => configuration.get(key), new Set(RULES_BY_ID.keys()));
+  for (const problem of problems) logger.warn(problem.message);
+  return settings;
+}
+
+/** Analyses open editors on the next tick and scans the workspace a little later, off the activation path. */
+function scheduleStartupWork(context: vscode.ExtensionContext, diagnostics: DiagnosticsService, logger: Logger): void {
+  const openDocuments = setTimeout(() => diagnostics.analyzeOpenDocuments(), 0);
+  const scan = setTimeout(() => {
+    if (!vscode.workspace.getConfiguration('trustAnchor').get<boolean>('workspaceScan', true)) return;
+    diagnostics.scanWorkspace().catch((error: unknown) => logger.error('Workspace scan failed', error));
+  }, WORKSPACE_SCAN_DELAY_MS);
+  context.subscriptions.push({ dispose: () => (clearTimeout(openDocuments), clearTimeout(scan)) });
+}
