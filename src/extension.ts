@@ -6,6 +6,7 @@ import { DiagnosticsService } from './editor/diagnostics';
 import { TrustAnchorHover } from './editor/hover';
 import { Logger } from './editor/log';
 import { readEditorSettings, type EditorSettings } from './editor/settings';
+import { registerAssessment } from './wizard/panel';
 
 /** Delay before the background workspace scan, so it never runs on the activation path. */
 const WORKSPACE_SCAN_DELAY_MS = 1500;
@@ -48,6 +49,20 @@ export function activate(context: vscode.ExtensionContext): EditorServices {
 
   // Cluster features: call the register function of src/editor/cluster/ here with `services`. It must
   // import @kubernetes/client-node lazily, on first cluster use, so activation does not load it.
+
+  registerAssessment(context, {
+    extensionUri: context.extensionUri,
+    log: logger,
+    collectEvidence: async () => {
+      const analyses = diagnostics.analyzer.analyzeAll();
+      const findings = analyses.flatMap((analysis) => analysis.findings);
+      const files = analyses.length;
+      return {
+        evidence: { workspace: diagnostics.analyzer.workspace, findings },
+        summary: `Evidence from ${files} YAML file${files === 1 ? '' : 's'} in this workspace (${findings.length} finding${findings.length === 1 ? '' : 's'}).`,
+      };
+    },
+  });
 
   scheduleStartupWork(context, diagnostics, logger);
   return services;

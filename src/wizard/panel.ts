@@ -130,6 +130,7 @@ class AssessmentPanel {
   private recompute(): void {
     if (!this.evidence) return;
     this.result = runAssessment(this.evidence, this.stored.userAnswers, this.stored.lastResult);
+    relabelFileProvenance(this.result);
   }
 
   private post(): void {
@@ -247,6 +248,21 @@ async function openProvenance(provenance: Provenance): Promise<void> {
   const uri = /^[a-z][a-z0-9+.-]*:/i.test(provenance.file) && !/^[a-z]:[\\/]/i.test(provenance.file) ? vscode.Uri.parse(provenance.file) : vscode.Uri.file(provenance.file);
   const position = new vscode.Position(Math.max(0, provenance.line - 1), Math.max(0, provenance.column - 1));
   await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: false });
+}
+
+/** Shows file provenance relative to the workspace, as people and pull-request reports expect. */
+function relabelFileProvenance(value: unknown, depth = 0): void {
+  if (depth > 12 || typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) relabelFileProvenance(item, depth + 1);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  if (record.kind === 'file' && typeof record.file === 'string' && typeof record.line === 'number') {
+    record.label = `${vscode.workspace.asRelativePath(record.file, false)}:${record.line}`;
+    return;
+  }
+  for (const child of Object.values(record)) relabelFileProvenance(child, depth + 1);
 }
 
 function describeRaw(raw: unknown): string {
