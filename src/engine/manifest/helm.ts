@@ -85,10 +85,21 @@ function skipQuoted(text: string, start: number, quote: string): number {
     if (char === quote) return i + 1;
     // An unterminated quote inside an action must not swallow the rest of the file.
     if (char === '\n' && quote !== '`') return i;
-    if (char === '}' && text[i + 1] === '}' && quote !== '`') return i;
+    // `}}` inside a string literal is text, unless the string is not closed on this line.
+    if (char === '}' && text[i + 1] === '}' && quote !== '`' && !closesOnLine(text, i + 2, quote)) return i;
     i++;
   }
   return i;
+}
+
+function closesOnLine(text: string, from: number, quote: string): boolean {
+  for (let i = from; i < text.length; i++) {
+    const char = text[i];
+    if (char === '\n') return false;
+    if (char === '\\') i++;
+    else if (char === quote) return true;
+  }
+  return false;
 }
 
 function lineHoldsOnlyActions(text: string, lineStart: number, lineEnd: number, actions: SourceRange[]): boolean {

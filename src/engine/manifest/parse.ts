@@ -1,4 +1,4 @@
-import { isCollection, isMap, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
+import { Composer, isCollection, isMap, isScalar, parseAllDocuments, Parser, visit, type Document, type DocumentOptions, type ParseOptions as YamlParseOptions, type SchemaOptions } from 'yaml';
 import type { Notice, SourceRange } from '../model';
 import { embeddedRole, parseEmbedded, type EmbeddedConfig } from './embedded';
 import { neutraliseTemplate } from './helm';
@@ -6,16 +6,23 @@ import { recogniseValuesCharts, type ChartId } from './recognize';
 import { LineIndex } from './text';
 import { isRecord, YamlTree } from './tree';
 
+type ParseOptionsForYaml = YamlParseOptions & DocumentOptions & SchemaOptions;
+
 export interface ParseOptions {
   /** Files larger than this many bytes are skipped with one informational notice. */
   maxFileBytes: number;
-  /** Flow collections nested deeper than this are rejected before parsing. */
+  /**
+   * Files whose collections (block and flow together) nest deeper than this are rejected before
+   * parsing. The `yaml` parser recurses per level and overflows the stack at about 700 flow or 900
+   * block levels. After that overflow a later parse in the same process can abort it (seen with
+   * yaml 2.9.1 on Node 20), so the limit keeps a wide margin.
+   */
   maxNestingDepth: number;
 }
 
 export const DEFAULT_PARSE_OPTIONS: ParseOptions = {
   maxFileBytes: 5 * 1024 * 1024,
-  maxNestingDepth: 1000,
+  maxNestingDepth: 256,
 };
 
 export interface ManifestDocument {
@@ -84,7 +91,7 @@ export function parseManifestFile(path: string, text: string, options: ParseOpti
     return file;
   }
 
-  const depth = maxFlowDepth(text, options.maxNestingDepth);
+  const depth = exceedsNestingDepth(text, options.maxNestingDepth);
   if (depth.exceeded) {
     file.notices.push({
       code: 'analysis-limit',
@@ -97,12 +104,17 @@ export function parseManifestFile(path: string, text: string, options: ParseOpti
   }
 
   const looksTemplated = TEMPLATE_ACTION_IN_YAML_POSITION.test(text);
+  const templatePath = isTemplatePath(path);
   let source = text;
-  let documents = parseDocumentsSafely(source);
-  const rawHasErrors = documents === undefined || documents.some((document) => hasBlockingErrors(document));
-  const templated =
-    (looksTemplated && (isTemplatePath(path) || rawHasErrors || hasCollectionKeys(documents ?? []))) ||
-    (rawHasErrors && isTemplatePath(path) && text.includes('{{'));
+  let documents: Document.Parsed[] | undefined;
+  // A template file with actions in YAML positions is neutralised without a raw parse first: the
+  // raw parse would only produce thousands of errors, and building them dominated the parse time.
+  let templated = looksTemplated && templatePath;
+  if (!templated) {
+    documents = parseDocumentsSafely(source);
+    const rawHasErrors = documents === undefined || documents.some((document) => hasBlockingErrors(document));
+    templated = (looksTemplated && (rawHasErrors || hasCollectionKeys(documents ?? []))) || (rawHasErrors && templatePath && text.includes('{{'));
+  }
   if (templated) {
     const neutralised = neutraliseTemplate(text);
     source = neutralised.text;
@@ -110,6 +122,7 @@ export function parseManifestFile(path: string, text: string, options: ParseOpti
     file.templateActions = neutralised.actions;
     documents = parseDocumentsSafely(source, true);
   }
+  if (documents?.some((document) => hasBlockingErrors(document))) documents = parseEachDocumentSafely(source, file.isTemplate) ?? documents;
 
   if (documents === undefined) {
     file.notices.push({
@@ -124,6 +137,17 @@ export function parseManifestFile(path: string, text: string, options: ParseOpti
   let reportedTemplateProblem = false;
   documents.forEach((document, index) => {
     const blocking = document.errors.filter((error) => error.code !== 'DUPLICATE_KEY');
+    const stackError = blocking.find((error) => /Maximum call stack size exceeded/.test(error.message));
+    if (stackError) {
+      file.notices.push({
+        code: 'analysis-limit',
+        severity: 'warning',
+        file: path,
+        range: { start: stackError.pos[0], end: Math.max(stackError.pos[1], stackError.pos[0] + 1) },
+        message: `Skipped document ${index + 1} of ${path}: it nests too deeply for the YAML parser. Flatten the nesting; no Kubernetes manifest needs it.`,
+      });
+      return;
+    }
     if (blocking.length > 0) {
       if (file.isTemplate) {
         if (!reportedTemplateProblem) {
@@ -151,12 +175,16 @@ export function parseManifestFile(path: string, text: string, options: ParseOpti
       return;
     }
     for (const warning of document.errors.filter((error) => error.code === 'DUPLICATE_KEY')) {
+      const key = keyTextAt(source, warning.pos[0]);
+      const line = file.lines.positionAt(warning.pos[0]).line + 1;
       file.notices.push({
         code: 'parse-error',
         severity: 'warning',
         file: path,
-        range: { start: warning.pos[0], end: Math.max(warning.pos[1], warning.pos[0] + 1) },
-        message: `Duplicate key in ${path}: ${firstLine(warning.message)}. Kubernetes keeps only one of the values; remove the other.`,
+        range: { start: warning.pos[0], end: key ? warning.pos[0] + key.length : Math.max(warning.pos[1], warning.pos[0] + 1) },
+        message: key
+          ? `Duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`} in ${path} (line ${line}): Kubernetes keeps only one of the values; remove the other.`
+          : `Duplicate key in ${path} (line ${line}): ${firstLine(warning.message)}. Kubernetes keeps only one of the values; remove the other.`,
       });
     }
     const built = buildDocument(file, document, source, index);
@@ -232,13 +260,51 @@ function collectEmbedded(document: ManifestDocument, source: string): void {
   }
 }
 
+function yamlOptions(template: boolean): ParseOptionsForYaml {
+  return { uniqueKeys: !template, prettyErrors: false, strict: false, logLevel: 'error' };
+}
+
 function parseDocumentsSafely(source: string, template = false): Document.Parsed[] | undefined {
   try {
-    return parseAllDocuments(source, { uniqueKeys: !template, prettyErrors: false, strict: false, logLevel: 'error' }) as Document.Parsed[];
+    return parseAllDocuments(source, yamlOptions(template)) as Document.Parsed[];
   } catch (error) {
     if (error instanceof RangeError) return undefined;
     throw error;
   }
+}
+
+function parseEachDocumentSafely(source: string, template: boolean): Document.Parsed[] | undefined {
+  try {
+    return parseEachDocument(source, yamlOptions(template));
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
+
+/**
+ * Parses each `---`-separated part of a broken file on its own, so that one broken document (an
+ * unterminated quote, say) cannot swallow the documents after it. Offsets stay file offsets because
+ * the parser starts counting at the part's start. Returns undefined when the file has one part.
+ */
+function parseEachDocument(source: string, options: ParseOptionsForYaml): Document.Parsed[] | undefined {
+  const starts = [0];
+  for (const match of source.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
+  if (starts.length < 2) return undefined;
+
+  const documents: Document.Parsed[] = [];
+  starts.forEach((start, index) => {
+    const end = index + 1 < starts.length ? starts[index + 1] : source.length;
+    const parser = new Parser();
+    parser.offset = start;
+    const composer = new Composer(options);
+    for (const document of composer.compose(parser.parse(source.slice(start, end)), false, end)) {
+      documents.push(document as Document.Parsed);
+    }
+  });
+  return documents;
 }
 
 /** `key: {{ .Values.x }}` parses as a flow map used as a key; real manifests never have one. */
@@ -263,9 +329,22 @@ function hasBlockingErrors(document: Document.Parsed): boolean {
   return document.errors.some((error) => error.code !== 'DUPLICATE_KEY');
 }
 
+/**
+ * Estimates how deep collections nest and stops at the first place past `limit`. Block depth is the
+ * number of open indentation levels plus the compact `- ` and `? ` indicators (and a `key:` after
+ * them) on a line; flow depth counts `[` and `{` outside quotes and comments. The sum of the deepest
+ * of each over-estimates the real depth, which is the safe side for a guard.
+ */
+function exceedsNestingDepth(text: string, limit: number): { exceeded: boolean; offset: number } {
+  const flow = maxFlowDepth(text, limit);
+  if (flow.exceeded) return flow;
+  return maxBlockDepth(text, limit - flow.depth);
+}
+
 /** Finds the deepest nesting of flow collections (`[`, `{`) outside quotes and comments. */
-function maxFlowDepth(text: string, limit: number): { exceeded: boolean; offset: number } {
+function maxFlowDepth(text: string, limit: number): { exceeded: boolean; offset: number; depth: number } {
   let depth = 0;
+  let deepest = 0;
   let quote = '';
   for (let i = 0; i < text.length; i++) {
     const char = text[i];
@@ -283,10 +362,48 @@ function maxFlowDepth(text: string, limit: number): { exceeded: boolean; offset:
     if (char === '"' || char === "'") quote = char;
     else if (char === '[' || char === '{') {
       depth++;
-      if (depth > limit) return { exceeded: true, offset: i };
+      if (depth > deepest) deepest = depth;
+      if (depth > limit) return { exceeded: true, offset: i, depth };
     } else if ((char === ']' || char === '}') && depth > 0) depth--;
   }
+  return { exceeded: false, offset: 0, depth: deepest };
+}
+
+function maxBlockDepth(text: string, limit: number): { exceeded: boolean; offset: number } {
+  const openIndents: number[] = [];
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+
+    let position = lineStart;
+    while (position < lineEnd && text.charCodeAt(position) === 32) position++;
+    const indent = position - lineStart;
+    const first = text[position];
+    const isContent = position < lineEnd && first !== '#' && first !== '\r';
+    if (isContent) {
+      while (openIndents.length > 0 && openIndents[openIndents.length - 1] > indent) openIndents.pop();
+      if (openIndents.length === 0 || openIndents[openIndents.length - 1] < indent) openIndents.push(indent);
+
+      let compact = 0;
+      while (position < lineEnd && (text[position] === '-' || text[position] === '?') && /[ \t\r]|^$/.test(text[position + 1] ?? '')) {
+        compact++;
+        position += 1;
+        while (position < lineEnd && (text[position] === ' ' || text[position] === '\t')) position++;
+        if (openIndents.length + compact > limit) return { exceeded: true, offset: position };
+      }
+      if (compact > 0 && /^[^\s#][^\n]*?:(\s|$)/.test(text.slice(position, Math.min(lineEnd, position + 256)))) compact++;
+      if (openIndents.length + compact > limit) return { exceeded: true, offset: position };
+    }
+    lineStart = lineEnd + 1;
+  }
   return { exceeded: false, offset: 0 };
+}
+
+/** Returns the text of the mapping key (quoted or plain) that starts at `offset`, if one does. */
+function keyTextAt(source: string, offset: number): string | undefined {
+  const match = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#,[\]{}][^:#\r\n]*?)[ \t]*:(?:[ \t\r\n]|$)/.exec(source.slice(offset, offset + 1024));
+  return match ? match[1] : undefined;
 }
 
 function firstLine(message: string): string {
