@@ -62,3 +62,14 @@ describe('rule registry', () => {
     }
   });
 });
+
+describe('rule index page', () => {
+  it('lists every rule with its severity', () => {
+    const index = readFileSync(join(ROOT, 'docs/rules/README.md'), 'utf8');
+    for (const rule of ALL_RULES) {
+      const row = index.split('\n').find((line) => line.startsWith(`| [${rule.id}](`));
+      assert.ok(row, `docs/rules/README.md lacks ${rule.id}; run "npm run compile && node scripts/rule-table.mjs"`);
+      assert.ok(row.includes(`| ${rule.severity} |`), `docs/rules/README.md has a stale severity for ${rule.id}`);
+    }
+  });
+});
