@@ -112,8 +112,17 @@ export function validateUserAnswers(value: unknown): { answers: UserAnswers; pro
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { answers, problems: ['the answers must be an object mapping question ids to option ids'] };
   }
-  const entries = Object.entries((value as { answers?: unknown }).answers && typeof (value as { answers?: unknown }).answers === 'object' ? ((value as { answers: object }).answers as object) : value);
-  for (const [questionId, raw] of entries) {
+  let source = value as Record<string, unknown>;
+  if ('answers' in source) {
+    const nested = source.answers;
+    if (nested === null || nested === undefined) return { answers, problems };
+    if (typeof nested !== 'object' || Array.isArray(nested)) {
+      return { answers, problems: ['"answers" must be a map from question id to option id (or to {option, note}), not a list or a single value'] };
+    }
+    source = nested as Record<string, unknown>;
+  }
+
+  for (const [questionId, raw] of Object.entries(source)) {
     if (questionId === 'schemaVersion') continue;
     const option = typeof raw === 'string' ? raw : typeof raw === 'object' && raw !== null ? (raw as { option?: unknown }).option : undefined;
     const note = typeof raw === 'object' && raw !== null && typeof (raw as { note?: unknown }).note === 'string' ? String((raw as { note: string }).note) : undefined;

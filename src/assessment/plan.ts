@@ -117,7 +117,8 @@ export function rebuildImpact(evidence: AssessmentEvidence): RebuildImpact {
     });
   }
 
-  const cloud = findings.filter((finding) => /irsa|azure-workload|gke/.test(finding.ruleId));
+  // GKE Workload Identity is scoped to the project's identity pool, so a rebuilt cluster keeps its bindings.
+  const cloud = findings.filter((finding) => /irsa|azure-workload/.test(finding.ruleId));
   if (cloud.length > 0) {
     relyingParties.push({
       kind: 'cloud-iam',

@@ -1,7 +1,12 @@
 import type { Finding } from '../engine/model';
+import type { ManifestDocument } from '../engine/manifest/parse';
 import { isRecord } from '../engine/manifest/tree';
 import {
+  documentOfFinding,
   findAnchorConfigs,
+  findExternalRoots,
+  findExternalServiceAccountIssuers,
+  findExternalSpireState,
   findPolicyDocuments,
   isIdentityPolicy,
   provenanceOfDocument,
@@ -20,6 +25,27 @@ export interface Prefill {
 const MAX_PROVENANCE = 8;
 
 /**
+ * Credential-lifetime rules that do not measure how long a workload credential lives: a mounted
+ * token the pod may not need (its lifetime is the kubelet's), and the lifetime of a root CA.
+ */
+const NOT_WORKLOAD_LIFETIME_RULES = new Set(['service-accounts/automount-token', 'cert-manager/long-lived-root']);
+
+/** Cross-environment rules that show linked clusters each trusting only their own root. */
+const ISOLATED_ROOT_RULES = new Set(['istio/multicluster-self-signed-root', 'linkerd/multicluster-anchor-mismatch']);
+
+/** Selects findings to cite: one of every rule first, so each rule a reason names is cited, then more up to the cap. */
+function citedFindings(selected: Finding[]): Finding[] {
+  const firstOfRule = new Map<string, Finding>();
+  for (const finding of selected) if (!firstOfRule.has(finding.ruleId)) firstOfRule.set(finding.ruleId, finding);
+  const cited = [...firstOfRule.values()];
+  for (const finding of selected) {
+    if (cited.length >= MAX_PROVENANCE) break;
+    if (!cited.includes(finding)) cited.push(finding);
+  }
+  return cited;
+}
+
+/**
  * Decides every question that manifest findings or cluster evidence can decide. A question with no
  * evidence is left out (the UI shows "unknown"); nothing is guessed from absence alone unless the
  * configuration that would show the problem was seen, and then the seen configuration is cited.
@@ -27,19 +53,22 @@ const MAX_PROVENANCE = 8;
 export function prefillAnswers(evidence: AssessmentEvidence): Record<string, Prefill> {
   const findings = [...evidence.findings, ...(evidence.clusterFindings ?? [])];
   const anchors = findAnchorConfigs(evidence.workspace);
-  const anchorProvenance = anchors.slice(0, MAX_PROVENANCE).map((anchor) => anchor.provenance);
+  const externalRoots = findExternalRoots(evidence.workspace);
+  const externalRootProvenance = externalRoots.slice(0, MAX_PROVENANCE).map((root) => root.provenance);
   const answers: Record<string, Prefill> = {};
-  const cite = (selected: Finding[]): Provenance[] => selected.slice(0, MAX_PROVENANCE).map((finding) => provenanceOfFinding(evidence, finding));
+  const cite = (selected: Finding[]): Provenance[] => citedFindings(selected).map((finding) => provenanceOfFinding(evidence, finding));
   const ids = (selected: Finding[]): string => [...new Set(selected.map((finding) => finding.ruleId))].join(', ');
 
   const inClusterRoot = findings.filter((finding) => finding.dimension === 'issuer-independence' && finding.severity !== 'hint');
   if (inClusterRoot.length > 0) {
     answers['issuer.root-location'] = { option: 'in-cluster', reason: `In-cluster root signals: ${ids(inClusterRoot)}.`, provenance: cite(inClusterRoot) };
-  } else if (anchors.length > 0) {
+  } else if (externalRoots.length > 0) {
+    // Positive evidence only: an anchor configuration without findings may still use a default,
+    // self-generated root that no rule recognises, so it does not count as an external root.
     answers['issuer.root-location'] = {
       option: 'external',
-      reason: `${anchors.length} anchor configuration(s) analysed with no in-cluster root signal.`,
-      provenance: anchorProvenance,
+      reason: `The root or upstream CA is outside the cluster (${externalRoots.map((root) => root.description).slice(0, 4).join('; ')}), and no in-cluster root signal was found in ${anchors.length} anchor configuration(s).`,
+      provenance: externalRootProvenance,
     };
   }
 
@@ -50,8 +79,12 @@ export function prefillAnswers(evidence: AssessmentEvidence): Record<string, Pre
   );
   if (regenerated.length > 0) {
     answers['issuer.survives-rebuild'] = { option: 'regenerated', reason: `A rebuild regenerates the anchor: ${ids(regenerated)}.`, provenance: cite(regenerated) };
-  } else if (anchors.length > 0) {
-    answers['issuer.survives-rebuild'] = { option: 'same', reason: 'No analysed anchor configuration generates its root in the cluster.', provenance: anchorProvenance };
+  } else if (externalRoots.length > 0) {
+    answers['issuer.survives-rebuild'] = {
+      option: 'same',
+      reason: 'The root is held outside the cluster and no analysed anchor configuration generates a root or loses its issuer state on a rebuild.',
+      provenance: externalRootProvenance,
+    };
   }
 
   const recoverability = findings.filter((finding) => finding.dimension === 'recoverability' && (finding.severity === 'error' || finding.severity === 'warning'));
@@ -60,22 +93,32 @@ export function prefillAnswers(evidence: AssessmentEvidence): Record<string, Pre
     answers['recoverability.state'] = { option: 'ephemeral', reason: `Keys or datastore do not survive a pod restart: ${ids(ephemeral)}.`, provenance: cite(ephemeral) };
   } else if (recoverability.length > 0) {
     answers['recoverability.state'] = { option: 'pvc-only', reason: `State lives only in this cluster: ${ids(recoverability)}.`, provenance: cite(recoverability) };
-  } else if (anchors.some((anchor) => anchor.system === 'spire')) {
-    answers['recoverability.state'] = {
-      option: 'external',
-      reason: 'The SPIRE server configuration analysed keeps keys and datastore outside the pod and cluster.',
-      provenance: anchors.filter((anchor) => anchor.system === 'spire').slice(0, MAX_PROVENANCE).map((anchor) => anchor.provenance),
-    };
+  } else {
+    const externalState = findExternalSpireState(evidence.workspace);
+    if (externalState.length > 0) {
+      answers['recoverability.state'] = {
+        option: 'external',
+        reason: `The SPIRE server keeps its keys in a KMS and its datastore in a database server: ${externalState.map((state) => state.description).join('; ')}.`,
+        provenance: externalState.slice(0, MAX_PROVENANCE).map((state) => state.provenance),
+      };
+    }
   }
 
-  const lifetime = findings.filter((finding) => finding.dimension === 'credential-lifetime');
+  const lifetime = findings.filter((finding) => finding.dimension === 'credential-lifetime' && !NOT_WORKLOAD_LIFETIME_RULES.has(finding.ruleId));
   const longLived = lifetime.filter((finding) => finding.severity === 'error' || finding.severity === 'warning');
   if (longLived.length > 0) {
     answers['lifetime.workload-credentials'] = { option: 'long-lived', reason: `Long-lived credentials: ${ids(longLived)}.`, provenance: cite(longLived) };
   } else if (lifetime.length > 0) {
     answers['lifetime.workload-credentials'] = { option: 'days', reason: `Credentials longer than needed: ${ids(lifetime)}.`, provenance: cite(lifetime) };
-  } else if (anchors.length > 0) {
-    answers['lifetime.workload-credentials'] = { option: 'hours', reason: 'No long-lived credential found in the analysed configuration.', provenance: anchorProvenance };
+  } else {
+    const issuing = anchors.filter((anchor) => anchor.setsWorkloadLifetime);
+    if (issuing.length > 0) {
+      answers['lifetime.workload-credentials'] = {
+        option: 'hours',
+        reason: `No long-lived credential found in ${issuing.length} analysed configuration(s) that set workload credential lifetimes.`,
+        provenance: issuing.slice(0, MAX_PROVENANCE).map((anchor) => anchor.provenance),
+      };
+    }
   }
 
   const policies = findPolicyDocuments(evidence.workspace);
@@ -128,12 +171,21 @@ export function prefillAnswers(evidence: AssessmentEvidence): Record<string, Pre
     }
   }
 
+  const isolatedRoots = findings.filter((finding) => ISOLATED_ROOT_RULES.has(finding.ruleId));
   if (evidence.comparison) {
     const option = evidence.comparison.relation === 'shared-root' ? 'shared' : evidence.comparison.relation === 'federated' ? 'federated' : 'isolated';
     answers['cross.shared-root'] = {
       option,
       reason: `Compared contexts ${evidence.comparison.contexts.join(', ')}: ${evidence.comparison.detail}`,
       provenance: evidence.comparison.contexts.map((context) => ({ kind: 'cluster' as const, source: context, label: context })),
+    };
+  } else if (isolatedRoots.length > 0) {
+    // Linked clusters without a common root outweigh a federation object: the clusters that must talk
+    // to each other cannot, whatever is federated with third parties.
+    answers['cross.shared-root'] = {
+      option: 'isolated',
+      reason: `Linked clusters each trust only their own root: ${ids(isolatedRoots)}.`,
+      provenance: cite(isolatedRoots),
     };
   } else {
     const federation = evidence.workspace.byKind('ClusterFederatedTrustDomain');
@@ -146,8 +198,13 @@ export function prefillAnswers(evidence: AssessmentEvidence): Record<string, Pre
     }
   }
 
-  const perClusterIssuer = findings.filter((finding) => /irsa|azure-workload|vault-kubernetes|in-cluster-issuer/.test(finding.ruleId));
+  // A cert-manager issuer's own Vault login is not how workloads get cloud credentials; it is listed
+  // as a relying party of a rebuild instead.
+  const perClusterIssuer = findings.filter(
+    (finding) => /irsa|azure-workload|vault-kubernetes|in-cluster-issuer/.test(finding.ruleId) && !isCertManagerIssuer(documentOfFinding(evidence.workspace, finding)),
+  );
   const projectScoped = findings.filter((finding) => /gke/.test(finding.ruleId));
+  const externalIssuers = findExternalServiceAccountIssuers(evidence.workspace);
   if (perClusterIssuer.length > 0) {
     answers['cross.cloud-federation'] = {
       option: 'per-cluster-issuer',
@@ -156,6 +213,12 @@ export function prefillAnswers(evidence: AssessmentEvidence): Record<string, Pre
     };
   } else if (projectScoped.length > 0) {
     answers['cross.cloud-federation'] = { option: 'project-scoped', reason: `GKE Workload Identity: ${ids(projectScoped)}.`, provenance: cite(projectScoped) };
+  } else if (externalIssuers.length > 0) {
+    answers['cross.cloud-federation'] = {
+      option: 'portable',
+      reason: `Service-account tokens are signed by issuer ${[...new Set(externalIssuers.map((found) => found.issuer))].join(', ')}, a URL outside the cluster that survives a rebuild, and no workload federates through a per-cluster issuer.`,
+      provenance: externalIssuers.slice(0, MAX_PROVENANCE).map((found) => found.provenance),
+    };
   }
   return answers;
 }
@@ -172,6 +235,8 @@ function findConfiguredTrustDomains(evidence: AssessmentEvidence): ConfiguredTru
   const found: ConfiguredTrustDomain[] = [];
   for (const file of evidence.workspace.allFiles()) {
     for (const document of file.documents) {
+      // A federated trust domain names a partner, not the trust domain of this estate.
+      if (document.kind === 'ClusterFederatedTrustDomain') continue;
       const trees = [document.tree, ...document.embedded.flatMap((embedded) => (embedded.tree ? [embedded.tree] : []))];
       for (const tree of trees) {
         walk(tree.value, [], (path, value) => {
@@ -197,4 +262,8 @@ function walk(value: unknown, path: (string | number)[], visit: (path: (string |
       walk(child, [...path, key], visit, depth + 1);
     }
   }
+}
+
+function isCertManagerIssuer(document: ManifestDocument | undefined): boolean {
+  return (document?.kind === 'Issuer' || document?.kind === 'ClusterIssuer') && document.apiVersion?.startsWith('cert-manager.io/') === true;
 }
