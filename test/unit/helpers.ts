@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Analyzer, type AnalysisOptions } from '../../src/engine/analyze';
 import { applyEdits } from '../../src/engine/fixes/edits';
@@ -68,4 +68,21 @@ export function assertOnlyEditedLinesChanged(before: string, after: string, rang
     const tail = before.slice(tailStartBefore);
     assert.ok(after.endsWith(tail), 'text after the edited lines changed');
   }
+}
+
+/** The example workspace of the repository. */
+export const EXAMPLES_DIR = resolve(__dirname, '../../../examples');
+
+/** Analyses every YAML file below `folder` together, as the editor's workspace scan would. */
+export function analyzeFolder(folder: string): FileAnalysis[] {
+  const analyzer = new Analyzer();
+  const walk = (directory: string): void => {
+    for (const name of readdirSync(directory)) {
+      const full = join(directory, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/\.ya?ml$/.test(name)) analyzer.update(full, readFileSync(full, 'utf8'));
+    }
+  };
+  walk(folder);
+  return analyzer.analyzeAll();
 }

@@ -13,11 +13,12 @@ export function lineBreakOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-function lineStartOf(text: string, offset: number): number {
+export function lineStartOf(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
-function lineEndOf(text: string, offset: number): number {
+/** Offset of the end of the line that holds `offset`, before its line break. */
+export function lineEndOf(text: string, offset: number): number {
   const end = text.indexOf('\n', offset);
   if (end < 0) return text.length;
   return text[end - 1] === '\r' ? end - 1 : end;

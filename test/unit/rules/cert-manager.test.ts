@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { Analyzer } from '../../../src/engine/analyze';
 import { applyEdits } from '../../../src/engine/fixes/edits';
 import type { Finding } from '../../../src/engine/model';
 import { parseGoDuration } from '../../../src/engine/rules/cert-manager/shared';
-import { analyze, applyFixAndReanalyse, assertOnlyEditedLinesChanged, CORPUS_SKIP, corpusFile, findingsOf, underlined } from '../helpers';
+import { analyze, analyzeFolder, applyFixAndReanalyse, assertOnlyEditedLinesChanged, CORPUS_SKIP, corpusFile, findingsOf, underlined } from '../helpers';
 
 const lines = (...text: string[]): string => `${text.join('\n')}\n`;
 
@@ -601,16 +600,7 @@ describe('cert-manager example workspaces', () => {
   const examplesRoot = resolve(__dirname, '../../../../examples');
 
   function analyseFolder(folder: string): Finding[] {
-    const analyzer = new Analyzer();
-    const walk = (directory: string): void => {
-      for (const name of readdirSync(directory)) {
-        const full = join(directory, name);
-        if (statSync(full).isDirectory()) walk(full);
-        else if (/\.ya?ml$/.test(name)) analyzer.update(full, readFileSync(full, 'utf8'));
-      }
-    };
-    walk(folder);
-    return analyzer.analyzeAll().flatMap((analysis) => analysis.findings.filter((finding) => finding.system === 'cert-manager'));
+    return analyzeFolder(folder).flatMap((analysis) => analysis.findings.filter((finding) => finding.system === 'cert-manager'));
   }
 
   it('cluster-bound example triggers most rules', () => {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { Analyzer } from '../../../src/engine/analyze';
 import type { FileAnalysis, Finding } from '../../../src/engine/model';
-import { analyze, applyFixAndReanalyse, CORPUS_DIR, CORPUS_SKIP, findingsOf, underlined } from '../helpers';
+import { analyze, analyzeFolder, applyFixAndReanalyse, CORPUS_DIR, CORPUS_SKIP, findingsOf, underlined } from '../helpers';
 
 const lines = (...rows: string[]): string => rows.join('\n') + '\n';
 
@@ -642,17 +642,7 @@ function corpusAvailableFiles(folder: string): string[] {
 const EXAMPLES = resolve(__dirname, '../../../../examples');
 
 function exampleAnalyses(folder: string): FileAnalysis[] {
-  const analyzer = new Analyzer();
-  const root = join(EXAMPLES, folder);
-  const walk = (directory: string): void => {
-    for (const entry of readdirSync(directory, { withFileTypes: true })) {
-      const full = join(directory, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(entry.name)) analyzer.update(full, readFileSync(full, 'utf8'));
-    }
-  };
-  walk(root);
-  return analyzer.analyzeAll();
+  return analyzeFolder(join(EXAMPLES, folder));
 }
 
 describe('istio example workspaces', () => {

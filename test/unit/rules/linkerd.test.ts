@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { Analyzer } from '../../../src/engine/analyze';
 import { applyEdits } from '../../../src/engine/fixes/edits';
 import type { FileAnalysis, Finding } from '../../../src/engine/model';
-import { analyze, applyFixAndReanalyse, assertOnlyEditedLinesChanged, CORPUS_SKIP, corpusFile, findingsOf, underlined } from '../helpers';
+import { analyze, analyzeFolder, applyFixAndReanalyse, assertOnlyEditedLinesChanged, CORPUS_SKIP, corpusFile, findingsOf, underlined } from '../helpers';
 
 // ---------------------------------------------------------------------------------------------
 // Test certificates, built at test time as DER so no committed certificate can expire. node:crypto
@@ -630,22 +628,13 @@ describe('linkerd corpus', { skip: CORPUS_SKIP }, () => {
 
 const EXAMPLES = resolve(__dirname, '../../../../examples');
 
-function analyzeFolder(folder: string): Finding[] {
-  const analyzer = new Analyzer();
-  const walk = (directory: string): void => {
-    for (const name of readdirSync(directory)) {
-      const full = join(directory, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(name)) analyzer.update(full, readFileSync(full, 'utf8'));
-    }
-  };
-  walk(folder);
-  return analyzer.analyzeAll().flatMap((analysis) => analysis.findings);
+function folderFindings(folder: string): Finding[] {
+  return analyzeFolder(folder).flatMap((analysis) => analysis.findings);
 }
 
 describe('linkerd examples', () => {
   it('cluster-bound estate triggers the Linkerd rules', () => {
-    const findings = analyzeFolder(join(EXAMPLES, 'cluster-bound/linkerd')).filter((finding) => finding.system === 'linkerd');
+    const findings = folderFindings(join(EXAMPLES, 'cluster-bound/linkerd')).filter((finding) => finding.system === 'linkerd');
     const ids = new Set(findings.map((finding) => finding.ruleId));
     for (const id of [
       'linkerd/cli-generated-anchor',
@@ -663,7 +652,7 @@ describe('linkerd examples', () => {
   });
 
   it('portable estate raises no Linkerd error', () => {
-    const findings = analyzeFolder(join(EXAMPLES, 'portable/linkerd')).filter((finding) => finding.system === 'linkerd');
+    const findings = folderFindings(join(EXAMPLES, 'portable/linkerd')).filter((finding) => finding.system === 'linkerd');
     assert.deepEqual(findings.filter((finding) => finding.severity === 'error').map((finding) => `${finding.ruleId}: ${finding.message}`), []);
   });
 });

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { Analyzer } from '../../../src/engine/analyze';
 import type { FileAnalysis } from '../../../src/engine/model';
 import { isPrivateCidr } from '../../../src/engine/rules/network-policy/cidr';
-import { analyze, CORPUS_SKIP, corpusFile, findingsOf, underlined } from '../helpers';
+import { analyze, analyzeFolder, CORPUS_SKIP, corpusFile, findingsOf, underlined } from '../helpers';
 
 const lines = (...rows: string[]): string => rows.join('\n') + '\n';
 
@@ -178,10 +176,7 @@ describe('network-policy rules on the corpus', { skip: CORPUS_SKIP }, () => {
 const EXAMPLES = resolve(__dirname, '../../../../examples');
 
 function exampleFindings(folder: string): FileAnalysis[] {
-  const analyzer = new Analyzer();
-  const root = join(EXAMPLES, folder);
-  for (const name of readdirSync(root)) if (/\.ya?ml$/.test(name)) analyzer.update(join(root, name), readFileSync(join(root, name), 'utf8'));
-  return analyzer.analyzeAll();
+  return analyzeFolder(join(EXAMPLES, folder));
 }
 
 describe('network-policy example workspaces', () => {

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { Analyzer } from '../../../src/engine/analyze';
 import type { Finding } from '../../../src/engine/model';
-import { analyze, applyFixAndReanalyse, CORPUS_SKIP, corpusFile, findingsOf, underlined } from '../helpers';
+import { analyze, analyzeFolder, applyFixAndReanalyse, CORPUS_SKIP, corpusFile, findingsOf, underlined } from '../helpers';
 
 describe('service-accounts/legacy-token-secret', () => {
   const ruleId = 'service-accounts/legacy-token-secret';
@@ -354,22 +352,13 @@ describe('service-accounts corpus', { skip: CORPUS_SKIP }, () => {
 
 const EXAMPLES = resolve(__dirname, '../../../../examples');
 
-function analyzeFolder(folder: string): Finding[] {
-  const analyzer = new Analyzer();
-  const walk = (directory: string): void => {
-    for (const name of readdirSync(directory)) {
-      const full = join(directory, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(name)) analyzer.update(full, readFileSync(full, 'utf8'));
-    }
-  };
-  walk(folder);
-  return analyzer.analyzeAll().flatMap((analysis) => analysis.findings).filter((finding) => finding.system === 'service-accounts');
+function folderFindings(folder: string): Finding[] {
+  return analyzeFolder(folder).flatMap((analysis) => analysis.findings).filter((finding) => finding.system === 'service-accounts');
 }
 
 describe('service-accounts examples', () => {
   it('cluster-bound estate triggers every service-account rule', () => {
-    const found = new Set(analyzeFolder(join(EXAMPLES, 'cluster-bound/service-accounts')).map((finding) => finding.ruleId));
+    const found = new Set(folderFindings(join(EXAMPLES, 'cluster-bound/service-accounts')).map((finding) => finding.ruleId));
     for (const id of [
       'service-accounts/legacy-token-secret',
       'service-accounts/irsa-role',
@@ -385,6 +374,6 @@ describe('service-accounts examples', () => {
   });
 
   it('portable estate raises no service-account finding', () => {
-    assert.deepEqual(analyzeFolder(join(EXAMPLES, 'portable/service-accounts')).map((finding) => `${finding.ruleId}: ${finding.message}`), []);
+    assert.deepEqual(folderFindings(join(EXAMPLES, 'portable/service-accounts')).map((finding) => `${finding.ruleId}: ${finding.message}`), []);
   });
 });

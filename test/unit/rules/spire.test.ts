@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { Analyzer } from '../../../src/engine/analyze';
 import type { Finding } from '../../../src/engine/model';
-import { analyze, applyFixAndReanalyse, CORPUS_DIR, CORPUS_SKIP, corpusFile, findingsOf, underlined } from '../helpers';
+import { analyze, analyzeFolder, applyFixAndReanalyse, CORPUS_DIR, CORPUS_SKIP, corpusFile, findingsOf, underlined } from '../helpers';
 
 /** Builds a ConfigMap that carries `body` under `key` as a literal block scalar. */
 function configMap(name: string, key: string, body: string, namespace = 'spire'): string {
@@ -620,16 +620,7 @@ describe('SPIRE examples', () => {
   const root = resolve(__dirname, '../../../../examples');
 
   function analyseFolder(folder: string): Finding[] {
-    const analyzer = new Analyzer();
-    const walk = (directory: string): void => {
-      for (const name of readdirSync(directory)) {
-        const full = join(directory, name);
-        if (statSync(full).isDirectory()) walk(full);
-        else if (/\.ya?ml$/.test(name)) analyzer.update(full, readFileSync(full, 'utf8'));
-      }
-    };
-    walk(folder);
-    return analyzer.analyzeAll().flatMap((analysis) => analysis.findings.filter((finding) => finding.ruleId.startsWith('spire/')));
+    return analyzeFolder(folder).flatMap((analysis) => analysis.findings.filter((finding) => finding.ruleId.startsWith('spire/')));
   }
 
   it('cluster-bound estate triggers most rules', () => {

@@ -1,21 +1,11 @@
 import type { TextEdit } from '../../model';
-import { lineBreakOf } from '../../fixes/edits';
+import { lineBreakOf, lineEndOf, lineStartOf } from '../../fixes/edits';
 import { lookup, type Path, type SourceTree } from '../../manifest/tree';
 
 /**
  * Line-based edits that work on any SourceTree, including a mesh config embedded in a ConfigMap
  * block scalar, because they use only `locate` (which maps back to file offsets) and the file text.
  */
-
-function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-function lineEndOf(text: string, offset: number): number {
-  const end = text.indexOf('\n', offset);
-  if (end < 0) return text.length;
-  return text[end - 1] === '\r' ? end - 1 : end;
-}
 
 /** Leading spaces of the line that holds `offset`. */
 function indentOfLine(text: string, offset: number): string {
