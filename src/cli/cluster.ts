@@ -13,7 +13,8 @@ import {
   type MergedKubeconfig,
 } from '../cluster';
 import { ClusterError } from '../cluster/errors';
-import { ALL_RULES } from '../engine/rules';
+import type { FileAnalysis } from '../engine/model';
+import { KNOWN_RULES } from '../engine/rules';
 import type { ScanOptions } from './args';
 import { collectFiles } from './files';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, UsageError, type CliIo } from './io';
@@ -31,7 +32,8 @@ export interface ClusterRequest {
 }
 
 /** Exit code when a cluster could not be read at all (unreachable, 401, TLS, exec plugin). */
-export const EXIT_CLUSTER = 3;
+/** A cluster that cannot be read is an I/O error, reported with the usage/I-O exit code. */
+export const EXIT_CLUSTER = EXIT_USAGE;
 
 export function needsCluster(command: 'scan' | 'compare', options: ScanOptions): boolean {
   return command === 'compare' || options.context !== undefined || options.kubeconfig !== undefined;
@@ -165,16 +167,19 @@ export async function scanClusterEvidence(options: Pick<ScanOptions, 'context' |
     throw error;
   }
   const evidence = await collectEvidence(kubeconfig, { context: options.context, allowExecPlugins: true, requestTimeoutMs: timeoutSeconds * 1000, env: io.env });
+  if (evidence.fatal?.kind === 'config') throw new UsageError(evidence.fatal.message);
   const analysis = analyzeEvidence(evidence, { analysis: { severityOverrides: options.ruleOverrides } });
   return { evidence, analysis };
 }
 
 /** Adds the cluster findings to a manifest scan result, so every report format shows them. */
 export function mergeClusterFindings(result: ScanResult, scan: ClusterScan): ScanResult {
-  const files = [...new Set(scan.analysis.findings.map((finding) => finding.file))];
+  const files = [...new Set(scan.analysis.findings.map((finding) => finding.file))].sort();
+  const analyses: FileAnalysis[] = files.map((file) => ({ file, findings: scan.analysis.findings.filter((finding) => finding.file === file), notices: [], suppressed: [] }));
   return {
     ...result,
     files: [...result.files, ...files],
+    analyses: [...result.analyses, ...analyses],
     findings: [...result.findings, ...scan.analysis.findings],
     linesOf: (file) => result.linesOf(file) ?? scan.analysis.linesOf(file),
   };
@@ -186,7 +191,7 @@ async function scanWithCluster(options: ScanOptions, io: CliIo): Promise<number>
   const cluster = await scanClusterEvidence(options, io);
   const result = mergeClusterFindings(manifestResult, cluster);
 
-  const context: ReportContext = { result, package: findPackageInfo(), rules: ALL_RULES, ruleOverrides: options.ruleOverrides, cwd: io.cwd };
+  const context: ReportContext = { result, package: findPackageInfo(), rules: KNOWN_RULES, ruleOverrides: options.ruleOverrides, cwd: io.cwd };
   if (options.docsBase !== undefined) context.docsBase = options.docsBase;
   const report = options.format === 'json' ? writeJsonReport(context) : options.format === 'sarif' ? writeSarifReport(context) : writeTextReport(context, false);
 

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ALL_RULES } from '../engine/rules';
+import { KNOWN_RULES } from '../engine/rules';
 import { runAssess } from './assess';
 import { HELP_TEXT, parseCommandLine, type ScanOptions } from './args';
-import { needsCluster, runClusterRequest } from './cluster';
+import { needsCluster, runClusterRequest, runCompare } from './cluster';
 import { collectFiles } from './files';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, processIo, UsageError, type CliIo } from './io';
 import { findPackageInfo, TOOL_NAME } from './package-info';
@@ -20,7 +20,8 @@ import { failsAt, scanFiles } from './scan';
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {
     if (argv[0] === 'assess') return await runAssess(argv.slice(1), io);
-    const command = parseCommandLine(argv, new Set(ALL_RULES.map((rule) => rule.id)));
+    if (argv[0] === 'compare') return await runCompare(argv.slice(1), io);
+    const command = parseCommandLine(argv, new Set(KNOWN_RULES.map((rule) => rule.id)));
 
     if (command.name === 'help') {
       io.stdout.write(HELP_TEXT);
@@ -53,7 +54,7 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
   const context: ReportContext = {
     result,
     package: findPackageInfo(),
-    rules: ALL_RULES,
+    rules: KNOWN_RULES,
     ruleOverrides: options.ruleOverrides,
     cwd: io.cwd,
   };

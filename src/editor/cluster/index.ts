@@ -1,0 +1,252 @@
+import * as vscode from 'vscode';
+import type { ClusterEvidence, ContextSummary, MergedKubeconfig } from '../../cluster';
+import { listContexts, loadKubeconfig, resolveKubeconfigPaths } from '../../cluster/kubeconfig';
+import type { WorkspaceIndex } from '../../engine/workspace';
+import { ClusterEvidenceTree, LIVE_OBJECT_SCHEME, OPEN_SOURCE_COMMAND, type EvidenceResult } from './tree';
+
+/**
+ * The VS Code side of cluster evidence: a status bar item with the kubeconfig context, a context
+ * picker, the "Cluster Evidence" view, and the compare command. The cluster code (and with it
+ * `@kubernetes/client-node`) is imported on the first command that reads a cluster.
+ */
+
+export interface ClusterFeatureServices {
+  logger: { info(message: string): void; warn(message: string): void; error(message: string): void };
+  /** The workspace's parsed manifests, to link live objects to the files that define them. */
+  workspace?: () => WorkspaceIndex | undefined;
+  /** Called after each collection, for example to give the assessment the cluster findings. */
+  onEvidence?: (result: { evidence: ClusterEvidence; findings: EvidenceResult['analysis']['findings'] }) => void;
+}
+
+const SELECTED_CONTEXT_KEY = 'trustAnchor.clusterContext';
+export const COMMANDS = {
+  selectContext: 'trustAnchor.selectContext',
+  collect: 'trustAnchor.collectClusterEvidence',
+  compare: 'trustAnchor.compareContexts',
+} as const;
+
+export function registerClusterFeatures(context: vscode.ExtensionContext, services: ClusterFeatureServices): void {
+  const tree = new ClusterEvidenceTree(() => services.workspace?.());
+  const statusBar = vscode.window.createStatusBarItem('trustAnchor.clusterContext', vscode.StatusBarAlignment.Left, 10);
+  statusBar.name = 'Trust Anchor: cluster context';
+  statusBar.command = COMMANDS.selectContext;
+  const liveObjects = new LiveObjectDocuments();
+
+  context.subscriptions.push(
+    statusBar,
+    vscode.window.registerTreeDataProvider('trustAnchor.clusterEvidence', tree),
+    vscode.workspace.registerTextDocumentContentProvider(LIVE_OBJECT_SCHEME, liveObjects),
+    vscode.commands.registerCommand(COMMANDS.selectContext, () => whenTrusted(() => selectContext(context, services, statusBar))),
+    vscode.commands.registerCommand(COMMANDS.collect, () => whenTrusted(() => collect(context, services, tree, liveObjects))),
+    vscode.commands.registerCommand(COMMANDS.compare, () => whenTrusted(() => compare(context, services))),
+    vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, (source: string, offset?: number) => openSource(source, offset, services, liveObjects)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('trustAnchor.kubeconfig') || event.affectsConfiguration('vs-kubernetes.kubeconfig')) updateStatusBar(context, services, statusBar);
+    }),
+  );
+
+  // Reading the kubeconfig is file I/O: it waits until activation has returned.
+  setTimeout(() => updateStatusBar(context, services, statusBar), 0);
+}
+
+/**
+ * Runs a cluster command only in a trusted workspace: a kubeconfig can name exec credential plugins,
+ * and a workspace must not be able to make the editor run programs before the user trusts it.
+ */
+async function whenTrusted(action: () => unknown): Promise<void> {
+  if (vscode.workspace.isTrusted) {
+    await action();
+    return;
+  }
+  const choice = await vscode.window.showWarningMessage(
+    'Reading a cluster needs a trusted workspace, because a kubeconfig can run exec credential plugins. Manifests are still analysed in Restricted Mode.',
+    'Manage Workspace Trust',
+  );
+  if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+}
+
+/** Reads the kubeconfig from KUBECONFIG, then trustAnchor.kubeconfig, then the Kubernetes extension's setting, then ~/.kube/config. */
+function readKubeconfig(): MergedKubeconfig {
+  // The Kubernetes extension stores its settings as keys of one `vs-kubernetes` object, so the dotted key is read by index.
+  const kubernetesExtension = (vscode.workspace.getConfiguration('vs-kubernetes') as unknown as Record<string, unknown>)['vs-kubernetes.kubeconfig'];
+  return loadKubeconfig(
+    resolveKubeconfigPaths({
+      kubeconfigEnv: process.env.KUBECONFIG,
+      setting: vscode.workspace.getConfiguration('trustAnchor').get<string>('kubeconfig'),
+      kubernetesExtensionSetting: typeof kubernetesExtension === 'string' ? kubernetesExtension : undefined,
+    }),
+  );
+}
+
+function selectedContext(context: vscode.ExtensionContext, kubeconfig: MergedKubeconfig): string | undefined {
+  const stored = context.workspaceState.get<string>(SELECTED_CONTEXT_KEY);
+  return stored && kubeconfig.contexts.has(stored) ? stored : kubeconfig.currentContext;
+}
+
+function updateStatusBar(context: vscode.ExtensionContext, services: ClusterFeatureServices, statusBar: vscode.StatusBarItem): void {
+  try {
+    const kubeconfig = readKubeconfig();
+    const name = selectedContext(context, kubeconfig);
+    const summary = listContexts(kubeconfig).find((entry) => entry.name === name);
+    statusBar.text = `$(server-environment) ${name ?? 'no context'}`;
+    statusBar.tooltip = summary ? `Trust Anchor cluster context ${summary.name}\n${summary.server ?? ''}\nClick to pick another context.` : 'No current context in the kubeconfig. Click to pick one.';
+  } catch (error) {
+    statusBar.text = '$(server-environment) no kubeconfig';
+    statusBar.tooltip = (error as Error).message;
+    services.logger.info(`Cluster context: ${(error as Error).message}`);
+  }
+  statusBar.show();
+}
+
+async function selectContext(context: vscode.ExtensionContext, services: ClusterFeatureServices, statusBar: vscode.StatusBarItem): Promise<void> {
+  const contexts = contextsOrShowError(services);
+  if (!contexts) return;
+  const picked = await vscode.window.showQuickPick(
+    contexts.list.map((entry) => ({ label: entry.name, description: entry.server, detail: entry.usesExecPlugin ? 'Authenticates with an exec credential plugin (needs a trusted workspace).' : undefined, picked: entry.name === contexts.selected })),
+    { title: 'Trust Anchor: cluster context', placeHolder: `Current: ${contexts.selected ?? 'none'}` },
+  );
+  if (!picked) return;
+  await context.workspaceState.update(SELECTED_CONTEXT_KEY, picked.label);
+  updateStatusBar(context, services, statusBar);
+}
+
+function contextsOrShowError(services: ClusterFeatureServices, context?: vscode.ExtensionContext): { kubeconfig: MergedKubeconfig; list: ContextSummary[]; selected?: string } | undefined {
+  try {
+    const kubeconfig = readKubeconfig();
+    const list = listContexts(kubeconfig);
+    if (list.length === 0) {
+      void vscode.window.showWarningMessage(`The kubeconfig (${kubeconfig.files.join(', ')}) has no contexts.`);
+      return undefined;
+    }
+    return { kubeconfig, list, selected: context ? selectedContext(context, kubeconfig) : kubeconfig.currentContext };
+  } catch (error) {
+    services.logger.warn((error as Error).message);
+    void vscode.window.showErrorMessage((error as Error).message);
+    return undefined;
+  }
+}
+
+function clusterSettings(): { requestTimeoutMs: number; expiryWarningDays: number } {
+  const configuration = vscode.workspace.getConfiguration('trustAnchor');
+  const seconds = configuration.get<number>('requestTimeout') ?? 10;
+  const days = configuration.get<number>('expiryWarningDays') ?? 60;
+  return { requestTimeoutMs: Math.max(1, Math.min(seconds, 600)) * 1000, expiryWarningDays: Math.max(0, days) };
+}
+
+async function collect(context: vscode.ExtensionContext, services: ClusterFeatureServices, tree: ClusterEvidenceTree, liveObjects: LiveObjectDocuments): Promise<void> {
+  const contexts = contextsOrShowError(services, context);
+  if (!contexts?.selected) {
+    if (contexts) void vscode.window.showWarningMessage('No cluster context is selected. Pick one with "Trust Anchor: Select Cluster Context".');
+    return;
+  }
+  const name = contexts.selected;
+
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Trust Anchor: reading ${name}`, cancellable: true }, async (_progress, token) => {
+    const controller = new AbortController();
+    const subscription = token.onCancellationRequested(() => controller.abort());
+    try {
+      const cluster = await import('../../cluster');
+      const settings = clusterSettings();
+      const evidence = await cluster.collectEvidence(contexts.kubeconfig, { context: name, allowExecPlugins: vscode.workspace.isTrusted, signal: controller.signal, ...settings, env: process.env });
+      const analysis = cluster.analyzeEvidence(evidence, { expiryWarningDays: settings.expiryWarningDays });
+      return { evidence, analysis };
+    } finally {
+      subscription.dispose();
+    }
+  });
+
+  liveObjects.remember(result);
+  tree.show(result);
+  void vscode.commands.executeCommand('trustAnchor.clusterEvidence.focus');
+  services.onEvidence?.({ evidence: result.evidence, findings: result.analysis.findings });
+
+  const { evidence } = result;
+  if (evidence.fatal) {
+    services.logger.error(`Cluster evidence for ${name}: ${evidence.fatal.message}`);
+    void vscode.window.showErrorMessage(`Trust Anchor could not read ${name}: ${evidence.fatal.message}`);
+    return;
+  }
+  const gaps = Object.values(evidence.systems).flatMap((system) => system.gaps);
+  for (const gap of gaps) services.logger.warn(`Cluster evidence for ${name}: ${gap.message}`);
+  services.logger.info(`Cluster evidence for ${name}: ${result.analysis.findings.length} findings from ${evidence.requestCount} requests in ${evidence.durationMs} ms.`);
+  if (gaps.length > 0) void vscode.window.showWarningMessage(`Trust Anchor read ${name} with ${gaps.length} gap${gaps.length === 1 ? '' : 's'} (see the Cluster Evidence view).`);
+}
+
+async function compare(context: vscode.ExtensionContext, services: ClusterFeatureServices): Promise<void> {
+  const contexts = contextsOrShowError(services, context);
+  if (!contexts) return;
+  if (contexts.list.length < 2) {
+    void vscode.window.showWarningMessage('Comparing needs at least two contexts in the kubeconfig.');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    contexts.list.map((entry) => ({ label: entry.name, description: entry.server })),
+    { title: 'Trust Anchor: Compare Contexts', placeHolder: 'Pick two or more contexts', canPickMany: true },
+  );
+  if (!picked) return;
+  if (picked.length < 2) {
+    void vscode.window.showWarningMessage('Pick at least two contexts to compare.');
+    return;
+  }
+
+  const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Trust Anchor: comparing ${picked.length} contexts`, cancellable: true }, async (_progress, token) => {
+    const controller = new AbortController();
+    const subscription = token.onCancellationRequested(() => controller.abort());
+    try {
+      const cluster = await import('../../cluster');
+      const settings = clusterSettings();
+      const evidences = await Promise.all(
+        picked.map((entry) => cluster.collectEvidence(contexts.kubeconfig, { context: entry.label, allowExecPlugins: vscode.workspace.isTrusted, signal: controller.signal, ...settings, env: process.env })),
+      );
+      const comparison = cluster.compareEvidence(evidences);
+      for (const failure of comparison.failures) services.logger.error(`Compare: ${failure.context}: ${failure.message}`);
+      return cluster.formatComparison(comparison, 'markdown');
+    } finally {
+      subscription.dispose();
+    }
+  });
+
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  await vscode.commands.executeCommand('markdown.showPreview', document.uri).then(undefined, () => vscode.window.showTextDocument(document));
+}
+
+/** Opens the workspace file that defines a live object, or else a read-only view of the live object. */
+async function openSource(source: string, offset: number | undefined, services: ClusterFeatureServices, liveObjects: LiveObjectDocuments): Promise<void> {
+  const workspace = services.workspace?.();
+  const { definingDocument } = await import('../../cluster/live-analysis');
+  const link = workspace ? definingDocument(workspace, source) : undefined;
+  if (link) {
+    const uri = vscode.Uri.file(link.file);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const position = document.positionAt(link.range.start);
+    await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
+    return;
+  }
+
+  const document = await vscode.workspace.openTextDocument(liveObjects.uriOf(source));
+  const position = document.positionAt(offset ?? 0);
+  await vscode.window.showTextDocument(document, { preview: true, selection: new vscode.Range(position, position) });
+}
+
+/** Serves `trust-anchor-cluster:/context/namespace/kind/name.yaml` from the last collection. */
+class LiveObjectDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+
+  remember(result: EvidenceResult): void {
+    this.texts.clear();
+    void import('../../cluster/serialize').then(({ liveObjectYaml, livePath }) => {
+      for (const system of Object.values(result.evidence.systems)) {
+        for (const object of system.objects) this.texts.set(livePath(result.evidence.context, object), liveObjectYaml(object));
+      }
+    });
+  }
+
+  uriOf(source: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: LIVE_OBJECT_SCHEME, path: `/${source}.yaml` });
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const source = uri.path.replace(/^\//, '').replace(/\.yaml$/, '');
+    return this.texts.get(source) ?? `# ${source} is not in the last collected evidence. Run "Trust Anchor: Collect Cluster Evidence" again.\n`;
+  }
+}
