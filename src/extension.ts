@@ -7,6 +7,8 @@ import { TrustAnchorHover } from './editor/hover';
 import { Logger } from './editor/log';
 import { readEditorSettings, type EditorSettings } from './editor/settings';
 import { registerAssessment } from './wizard/panel';
+import { registerClusterFeatures } from './editor/cluster';
+import type { Finding } from './engine/model';
 
 /** Delay before the background workspace scan, so it never runs on the activation path. */
 const WORKSPACE_SCAN_DELAY_MS = 1500;
@@ -47,8 +49,15 @@ export function activate(context: vscode.ExtensionContext): EditorServices {
     }),
   );
 
-  // Cluster features: call the register function of src/editor/cluster/ here with `services`. It must
-  // import @kubernetes/client-node lazily, on first cluster use, so activation does not load it.
+  // The cluster code loads @kubernetes/client-node on the first command that reads a cluster.
+  let clusterEvidence: { context: string; findings: Finding[] } | undefined;
+  registerClusterFeatures(context, {
+    logger,
+    workspace: () => diagnostics.analyzer.workspace,
+    onEvidence: ({ evidence, findings }) => {
+      clusterEvidence = { context: evidence.context, findings };
+    },
+  });
 
   registerAssessment(context, {
     extensionUri: context.extensionUri,
@@ -57,9 +66,12 @@ export function activate(context: vscode.ExtensionContext): EditorServices {
       const analyses = diagnostics.analyzer.analyzeAll();
       const findings = analyses.flatMap((analysis) => analysis.findings);
       const files = analyses.length;
+      const cluster = clusterEvidence
+        ? ` and cluster context "${clusterEvidence.context}" (${clusterEvidence.findings.length} finding${clusterEvidence.findings.length === 1 ? '' : 's'})`
+        : '; run "Trust Anchor: Collect Cluster Evidence" to add a cluster';
       return {
-        evidence: { workspace: diagnostics.analyzer.workspace, findings },
-        summary: `Evidence from ${files} YAML file${files === 1 ? '' : 's'} in this workspace (${findings.length} finding${findings.length === 1 ? '' : 's'}).`,
+        evidence: { workspace: diagnostics.analyzer.workspace, findings, clusterFindings: clusterEvidence?.findings ?? [] },
+        summary: `Evidence from ${files} YAML file${files === 1 ? '' : 's'} in this workspace (${findings.length} finding${findings.length === 1 ? '' : 's'})${cluster}.`,
       };
     },
   });

@@ -7,13 +7,20 @@
 export const SYSTEMS = ['spire', 'cert-manager', 'istio', 'linkerd', 'service-accounts', 'network-policy'] as const;
 export type SystemId = (typeof SYSTEMS)[number];
 
-export const SYSTEM_TITLES: Record<SystemId, string> = {
+/**
+ * The system a rule belongs to: one of SYSTEMS, or `cluster` for checks that only live cluster
+ * evidence allows (certificate expiry, rotation path), whose findings carry the anchor's own system.
+ */
+export type RuleSystemId = SystemId | 'cluster';
+
+export const SYSTEM_TITLES: Record<RuleSystemId, string> = {
   spire: 'SPIRE',
   'cert-manager': 'cert-manager and trust-manager',
   istio: 'Istio',
   linkerd: 'Linkerd',
   'service-accounts': 'Service-account issuer and cloud workload identity',
   'network-policy': 'Network policy',
+  cluster: 'Live cluster evidence',
 };
 
 export const DIMENSIONS = [

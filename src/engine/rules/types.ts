@@ -1,4 +1,4 @@
-import type { DimensionId, Fix, RelatedLocation, Severity, SourceRange, SystemId } from '../model';
+import type { DimensionId, Fix, RelatedLocation, RuleSystemId, Severity, SourceRange, SystemId } from '../model';
 import type { EmbeddedConfig, EmbeddedRole } from '../manifest/embedded';
 import type { ManifestDocument, ManifestFile } from '../manifest/parse';
 import type { ChartId } from '../manifest/recognize';
@@ -18,7 +18,7 @@ export interface RuleTarget {
 export interface RuleMeta {
   /** Stable kebab-case id `system/what-is-wrong`; never reused for another check. */
   id: string;
-  system: SystemId;
+  system: RuleSystemId;
   dimension: DimensionId;
   severity: Severity;
   /** One line that names the problem; SARIF's shortDescription and the hover's heading. */
@@ -30,6 +30,8 @@ export interface RuleMeta {
 }
 
 export interface Rule extends RuleMeta {
+  /** Manifest rules belong to one of the six systems; only live-evidence checks use `cluster`. */
+  system: SystemId;
   appliesTo: RuleTarget;
   check(context: RuleContext): void;
 }

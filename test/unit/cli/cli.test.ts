@@ -137,11 +137,16 @@ describe('trust-anchor CLI', () => {
       });
     }
 
-    it('answers compare and cluster flags as not available', async () => {
-      for (const args of [['compare', '.'], ['scan', '--context', 'prod'], ['scan', '--kubeconfig', 'kube.yaml']]) {
-        const run = await runCli(args, workspace.root);
+    it('explains missing cluster input with exit 2', async () => {
+      const emptyKubeconfig = join(workspace.root, 'missing-kubeconfig.yaml');
+      const cases: [string[], RegExp][] = [
+        [['compare', '--contexts', 'prod'], /at least two contexts/],
+        [['scan', '--kubeconfig', emptyKubeconfig, '--context', 'prod'], /kubeconfig/i],
+      ];
+      for (const [args, message] of cases) {
+        const run = await runCli(args, workspace.root, { env: { HOME: workspace.root } });
         assert.equal(run.code, 2, args.join(' '));
-        assert.match(run.stderr, /not available in this build/);
+        assert.match(run.stderr, message, args.join(' '));
       }
     });
 
