@@ -1,7 +1,7 @@
 import type { RelatedLocation, SourceRange } from './model';
 import type { ManifestDocument } from './manifest/parse';
 import { isRecord, lookup } from './manifest/tree';
-import type { WorkspaceIndex } from './workspace';
+import { nearest, type WorkspaceIndex } from './workspace';
 
 /**
  * Follows cert-manager trust chains across files:
@@ -67,16 +67,20 @@ export function issuerType(document: ManifestDocument): IssuerType {
   return 'unknown';
 }
 
-export function resolveIssuer(workspace: WorkspaceIndex, ref: IssuerRef, namespace: string | undefined): ManifestDocument | undefined {
+/** Resolves an issuerRef; with `from`, prefers the issuer closest to that file. */
+export function resolveIssuer(workspace: WorkspaceIndex, ref: IssuerRef, namespace: string | undefined, from?: string): ManifestDocument | undefined {
   if (ref.group && ref.group !== CERT_MANAGER_GROUP) return undefined;
   const kind = ref.kind === 'ClusterIssuer' ? 'ClusterIssuer' : 'Issuer';
-  const candidates = kind === 'ClusterIssuer' ? workspace.find(kind, ref.name) : workspace.find(kind, ref.name, namespace);
-  return candidates.find(isCertManagerObject);
+  const candidates = (kind === 'ClusterIssuer' ? workspace.find(kind, ref.name) : workspace.find(kind, ref.name, namespace)).filter(isCertManagerObject);
+  return (from === undefined ? candidates : nearest(candidates, from))[0];
 }
 
-/** Certificates across the workspace that write the Secret `secretName` (in `namespace` when known). */
-export function certificatesWritingSecret(workspace: WorkspaceIndex, secretName: string, namespace: string | undefined): ManifestDocument[] {
-  return workspace
+/**
+ * Certificates across the workspace that write the Secret `secretName` (in `namespace` when known);
+ * with `from`, only those closest to that file.
+ */
+export function certificatesWritingSecret(workspace: WorkspaceIndex, secretName: string, namespace: string | undefined, from?: string): ManifestDocument[] {
+  const matches = workspace
     .byKind('Certificate')
     .filter(
       (document) =>
@@ -84,6 +88,7 @@ export function certificatesWritingSecret(workspace: WorkspaceIndex, secretName:
         lookup(document.tree.value, ['spec', 'secretName']) === secretName &&
         (namespace === undefined || document.namespace === undefined || document.namespace === namespace),
     );
+  return from === undefined ? matches : nearest(matches, from);
 }
 
 function describe(document: ManifestDocument, suffix = ''): string {
@@ -95,7 +100,7 @@ function nameRange(document: ManifestDocument): SourceRange {
 }
 
 /** Traces the chain that starts at the issuer `ref` used from `namespace`. */
-export function traceIssuerChain(workspace: WorkspaceIndex, ref: IssuerRef, namespace: string | undefined): ChainResult {
+export function traceIssuerChain(workspace: WorkspaceIndex, ref: IssuerRef, namespace: string | undefined, from?: string): ChainResult {
   const steps: ChainStep[] = [];
   const visited = new Set<ManifestDocument>();
   let currentRef: IssuerRef | undefined = ref;
@@ -105,7 +110,7 @@ export function traceIssuerChain(workspace: WorkspaceIndex, ref: IssuerRef, name
     if (currentRef.group && currentRef.group !== CERT_MANAGER_GROUP) {
       return finish(steps, 'external', undefined, `${currentRef.kind ?? 'Issuer'}.${currentRef.group}/${currentRef.name}`);
     }
-    const issuer = resolveIssuer(workspace, currentRef, currentNamespace);
+    const issuer = resolveIssuer(workspace, currentRef, currentNamespace, from);
     if (!issuer) {
       return finish(steps, 'unresolved', undefined, `${currentRef.kind ?? 'Issuer'}/${currentRef.name} (not in these files)`);
     }
@@ -124,13 +129,14 @@ export function traceIssuerChain(workspace: WorkspaceIndex, ref: IssuerRef, name
     const secretName = lookup(issuer.tree.value, ['spec', 'ca', 'secretName']);
     if (typeof secretName !== 'string') return finish(steps, 'unresolved', step);
     const secretNamespace = issuer.kind === 'ClusterIssuer' ? undefined : issuer.namespace ?? currentNamespace;
-    const producers = certificatesWritingSecret(workspace, secretName, secretNamespace).filter((document) => !visited.has(document));
+    const producers = certificatesWritingSecret(workspace, secretName, secretNamespace, issuer.file.path).filter((document) => !visited.has(document));
     const certificate = issuer.kind === 'ClusterIssuer' ? preferClusterResourceNamespace(producers) : producers[0];
     if (!certificate) return finish(steps, 'in-cluster-secret', step);
     visited.add(certificate);
     steps.push({ document: certificate, description: describe(certificate), range: nameRange(certificate) });
     currentRef = readIssuerRef(lookup(certificate.tree.value, ['spec', 'issuerRef']));
     currentNamespace = certificate.namespace ?? secretNamespace;
+    from = certificate.file.path;
   }
   return finish(steps, 'unresolved');
 }

@@ -48,11 +48,42 @@ export class WorkspaceIndex {
 
   /**
    * Documents of `kind` named `name`. With a namespace, only that namespace (documents without a
-   * namespace match any, because a manifest often leaves it to `kubectl -n`).
+   * namespace match any, because a manifest often leaves it to `kubectl -n`). With `from`, only the
+   * matches closest to that file (see `nearest`).
    */
-  find(kind: string, name: string, namespace?: string): ManifestDocument[] {
-    return this.byKind(kind).filter(
+  find(kind: string, name: string, namespace?: string, from?: string): ManifestDocument[] {
+    const matches = this.byKind(kind).filter(
       (document) => document.name === name && (namespace === undefined || document.namespace === undefined || document.namespace === namespace),
     );
+    return from === undefined ? matches : nearest(matches, from);
   }
+}
+
+/**
+ * Keeps the candidates closest to the file `from`: those in the same file, else those sharing the
+ * deepest folder with it. A repository often holds one folder per cluster or environment with
+ * objects of the same names, and a reference resolves within its own folder first.
+ */
+export function nearest<T extends ManifestDocument>(candidates: readonly T[], from: string): T[] {
+  if (candidates.length <= 1) return [...candidates];
+  const fromSegments = from.split(/[\\/]/);
+  let best = -1;
+  let kept: T[] = [];
+  for (const candidate of candidates) {
+    const score = candidate.file.path === from ? Number.POSITIVE_INFINITY : sharedPrefixLength(fromSegments, candidate.file.path.split(/[\\/]/));
+    if (score > best) {
+      best = score;
+      kept = [candidate];
+    } else if (score === best) {
+      kept.push(candidate);
+    }
+  }
+  return kept;
+}
+
+function sharedPrefixLength(a: string[], b: string[]): number {
+  const limit = Math.min(a.length, b.length) - 1;
+  let shared = 0;
+  while (shared < limit && a[shared] === b[shared]) shared++;
+  return shared;
 }

@@ -107,9 +107,9 @@ describe('trust-anchor compare', () => {
     assert.match(err.join(''), /at least two contexts/);
   });
 
-  it('exits 3 when a context cannot be read', async () => {
+  it('exits 2 when a context cannot be read', async () => {
     const { io, err } = capture();
-    assert.equal(await runCompare(['--kubeconfig', file, '--contexts', 'east,nowhere'], io), 3);
+    assert.equal(await runCompare(['--kubeconfig', file, '--contexts', 'east,nowhere'], io), 2);
     assert.match(err.join(''), /context nowhere: Context "nowhere" is not in/);
   });
 

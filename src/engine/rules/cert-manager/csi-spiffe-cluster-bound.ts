@@ -37,7 +37,7 @@ export const csiSpiffeClusterBound: Rule = {
 
     const ref = issuerRefFromValues(context.value, ['app', 'issuer'], DEFAULT_ISSUER);
     if (!ref || isTemplatePlaceholder(ref.name)) return;
-    const chain = traceIssuerChain(context.workspace, ref, undefined);
+    const chain = traceIssuerChain(context.workspace, ref, undefined, context.file.path);
     if (chain.root !== 'in-cluster-self-signed' || !chain.rootStep) return;
     context.report({
       path: ['app', 'issuer', 'name'],

@@ -38,7 +38,7 @@ export const handMadeCaSecret: Rule = {
     if (!secretName) return;
 
     const namespace = issuer.kind === 'ClusterIssuer' ? undefined : issuer.namespace;
-    if (certificatesWritingSecret(context.workspace, secretName, namespace).length > 0) return;
+    if (certificatesWritingSecret(context.workspace, secretName, namespace, context.file.path).length > 0) return;
     if (externalSecretsWriting(context.workspace, secretName, namespace).length > 0) return;
 
     const secretNamespace = issuer.kind === 'ClusterIssuer' ? DEFAULT_CLUSTER_RESOURCE_NAMESPACE : issuer.namespace;

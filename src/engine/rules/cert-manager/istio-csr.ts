@@ -27,7 +27,7 @@ export const istioCsrRootUnpinned: Rule = {
 
     const ref = issuerRefFromValues(context.value, ['app', 'certmanager', 'issuer'], DEFAULT_ISSUER);
     const namespace = knownString(lookup(context.value, ['app', 'certmanager', 'namespace'])) ?? DEFAULT_CERT_MANAGER_NAMESPACE;
-    const chain = ref ? traceIssuerChain(context.workspace, ref, namespace) : undefined;
+    const chain = ref ? traceIssuerChain(context.workspace, ref, namespace, context.file.path) : undefined;
     const root = chain?.root === 'in-cluster-self-signed' ? chain.rootStep : undefined;
     const chainNote =
       chain && root ? ` Its issuer chains to the selfSigned ${objectLabel(root.document)} in this cluster (${chain.summary}), so a rebuild also changes that root.` : '';

@@ -64,7 +64,7 @@ function checkWorkload(context: RuleContext, podSpecPath: Path): void {
 
   for (const { name, volume, path } of volumesAt(context.value, [...podSpecPath, 'volumes'])) {
     for (const source of secretSourcesOfVolume(volume, path)) {
-      const certificates = certificatesWritingSecret(context.workspace, source.secretName, namespace);
+      const certificates = certificatesWritingSecret(context.workspace, source.secretName, namespace, context.file.path);
       if (certificates.length === 0) continue;
       certificateSecretVolumes.set(name, { source, certificates });
 

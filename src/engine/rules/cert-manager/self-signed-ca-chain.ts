@@ -27,7 +27,7 @@ export const selfSignedCaChain: Rule = {
     const secretName = knownString(lookup(context.value, ['spec', 'ca', 'secretName']));
     if (!secretName || !issuer.name) return;
 
-    const chain = traceIssuerChain(context.workspace, { name: issuer.name, kind: issuer.kind }, issuer.namespace);
+    const chain = traceIssuerChain(context.workspace, { name: issuer.name, kind: issuer.kind }, issuer.namespace, context.file.path);
     if (chain.root !== 'in-cluster-self-signed' || !chain.rootStep) return;
 
     const selfSigned = objectLabel(chain.rootStep.document);
@@ -62,7 +62,7 @@ export const selfSignedRootIssuer: Rule = {
     const roots = context.workspace.byKind('Certificate').filter((certificate) => {
       if (!isCACertificate(certificate)) return false;
       const ref = readIssuerRef(lookup(certificate.tree.value, ['spec', 'issuerRef']));
-      return ref !== undefined && resolveIssuer(context.workspace, ref, certificate.namespace) === issuer;
+      return ref !== undefined && resolveIssuer(context.workspace, ref, certificate.namespace, certificate.file.path) === issuer;
     });
     if (roots.length === 0) return;
 

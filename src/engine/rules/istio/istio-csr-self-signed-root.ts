@@ -51,7 +51,7 @@ export const istioCsrSelfSignedRoot: Rule = {
     if (caAddress.kind !== 'set' || !caAddress.text.includes('istio-csr')) return;
 
     const issuer = istioCsrIssuer(context.workspace);
-    const chain = traceIssuerChain(context.workspace, issuer.ref, issuer.namespace);
+    const chain = traceIssuerChain(context.workspace, issuer.ref, issuer.namespace, context.file.path);
     if (chain.root !== 'in-cluster-self-signed' || !chain.rootStep) return;
 
     const root = chain.rootStep.document;

@@ -18,7 +18,7 @@ export const selfSignedCertManagerAnchor: Rule = {
     const ref = readIssuerRef(lookup(context.value, ['spec', 'issuerRef']));
     if (!ref) return;
 
-    const chain = traceIssuerChain(context.workspace, ref, context.document.namespace);
+    const chain = traceIssuerChain(context.workspace, ref, context.document.namespace, context.file.path);
     if (chain.root !== 'in-cluster-self-signed' || !chain.rootStep) return;
 
     const role = certificateRole(context.document);

@@ -36,6 +36,7 @@ export const upstreamSelfSignedCertManager: Rule = {
         context.workspace,
         { name: issuerName, kind: knownString(plugin.data.issuer_kind) || 'Issuer', group: knownString(plugin.data.issuer_group) || undefined },
         namespace,
+        context.file.path,
       );
       reportChain(context, chain, [...plugin.dataPath, 'issuer_name'], `UpstreamAuthority "cert-manager" issuer "${issuerName}"`);
       return;
@@ -67,6 +68,7 @@ function checkChartCertManager(context: RuleContext, scope: ServerScope): void {
       group: knownString(valueAt(scope, ['upstreamAuthority', 'certManager', 'issuerGroup'])) || undefined,
     },
     knownString(valueAt(scope, ['upstreamAuthority', 'certManager', 'namespace'])) || undefined,
+    context.file.path,
   );
   reportChain(context, chain, pathOf(scope, ['upstreamAuthority', 'certManager', 'issuerName']), `${displayName(scope, ['upstreamAuthority', 'certManager', 'issuerName'])} "${issuerName}"`);
 }

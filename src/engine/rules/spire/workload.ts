@@ -1,7 +1,7 @@
 import type { RelatedLocation } from '../../model';
 import type { ManifestDocument } from '../../manifest/parse';
 import { isRecord, lookup, type Path } from '../../manifest/tree';
-import type { WorkspaceIndex } from '../../workspace';
+import { nearest, type WorkspaceIndex } from '../../workspace';
 
 /**
  * Links a ConfigMap that contains `server.conf` to the Deployment or StatefulSet that mounts it,
@@ -31,8 +31,15 @@ export function serverContainersFor(workspace: WorkspaceIndex, configMap: Manife
   if (!name) return [];
   const found: ServerContainer[] = [];
 
+  const workloads = nearest(
+    WORKLOAD_KINDS.flatMap((kind) => [...workspace.byKind(kind)]).filter((workload) => {
+      const podSpec = lookup(workload.tree.value, ['spec', 'template', 'spec']);
+      return isRecord(podSpec) && volumes(podSpec).some((volume) => mountsConfigMap(volume, name));
+    }),
+    configMap.file.path,
+  );
   for (const kind of WORKLOAD_KINDS) {
-    for (const workload of workspace.byKind(kind)) {
+    for (const workload of workloads.filter((candidate) => candidate.kind === kind)) {
       if (configMap.namespace && workload.namespace && configMap.namespace !== workload.namespace) continue;
       const podSpec = lookup(workload.tree.value, ['spec', 'template', 'spec']);
       if (!isRecord(podSpec)) continue;
