@@ -15,7 +15,8 @@ export function escapeMarkdown(text: string): string {
 
 /**
  * Hover Markdown for the findings under the cursor: per finding the rule title, why the pattern
- * binds the trust anchor to one cluster, the finding's own message and a link to the rule page.
+ * binds the trust anchor to one cluster and a link to the rule page. The finding's own message is
+ * left out because VS Code already shows it in the same hover, above this part.
  */
 export function hoverMarkdown(findings: readonly Finding[], ruleOf: (ruleId: string) => RuleMeta | undefined): string {
   const sections: string[] = [];
@@ -24,7 +25,6 @@ export function hoverMarkdown(findings: readonly Finding[], ruleOf: (ruleId: str
     const lines: string[] = [];
     lines.push(`**${escapeMarkdown(rule?.title ?? finding.ruleId)}** \`${finding.ruleId}\``);
     if (rule?.rationale) lines.push('', escapeMarkdown(rule.rationale));
-    lines.push('', escapeMarkdown(finding.message));
     lines.push('', `[Open the rule page](${commandUri(SHOW_RULE_DOCUMENTATION_COMMAND, [finding.ruleId])} "Show documentation for ${finding.ruleId}")`);
     sections.push(lines.join('\n'));
   }

@@ -11,13 +11,13 @@ describe('hoverMarkdown', () => {
   const finding = analyze(SECRET).findings.find((candidate) => candidate.ruleId === 'service-accounts/legacy-token-secret') as Finding;
   const rule = RULES_BY_ID.get('service-accounts/legacy-token-secret');
 
-  it('shows title, rationale and message', () => {
+  it('shows title and rationale once', () => {
     assert.ok(finding, 'no legacy-token-secret finding');
     assert.ok(rule, 'rule missing from the registry');
     const markdown = hoverMarkdown([finding], (id) => RULES_BY_ID.get(id));
     assert.ok(markdown.includes(escapeMarkdown(rule.title)), markdown);
     assert.ok(markdown.includes(escapeMarkdown(rule.rationale)), markdown);
-    assert.ok(markdown.includes(escapeMarkdown(finding.message)), markdown);
+    assert.ok(!markdown.includes(escapeMarkdown(finding.message)), 'the diagnostic hover already shows the message');
   });
 
   it('links the rule page through the command', () => {
