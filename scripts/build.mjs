@@ -14,9 +14,21 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * @kubernetes/client-node is several megabytes even minified. The extension and CLI bundles refer to
+ * it as ./kube-client.js, a separate bundle, so parsing it is paid on the first cluster call only.
+ */
+const kubeClientAsSeparateBundle = {
+  name: 'kube-client-as-separate-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: './kube-client.js', external: true }));
+  },
+};
+
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [kubeClientAsSeparateBundle] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [kubeClientAsSeparateBundle] },
+  { ...common, entryPoints: ['src/cluster/kube-client-bundle.ts'], outfile: 'dist/kube-client.js' },
 ];
 
 if (existsSync('webview/main.ts')) {

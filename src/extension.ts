@@ -6,7 +6,7 @@ import { DiagnosticsService } from './editor/diagnostics';
 import { TrustAnchorHover } from './editor/hover';
 import { Logger } from './editor/log';
 import { readEditorSettings, type EditorSettings } from './editor/settings';
-import { registerAssessment } from './wizard/panel';
+import { registerAssessment, type AssessmentTestAccess } from './wizard/panel';
 import { registerClusterFeatures } from './editor/cluster';
 import type { Finding } from './engine/model';
 
@@ -23,9 +23,15 @@ export interface EditorServices {
   diagnostics: DiagnosticsService;
 }
 
+/** The value activate() returns, which the extension-host tests read through `Extension.exports`. */
+export interface TrustAnchorApi extends EditorServices {
+  /** Feeds messages to the open assessment panel through the webview's validation path, for tests. */
+  assessment: AssessmentTestAccess;
+}
+
 let activeLogger: Logger | undefined;
 
-export function activate(context: vscode.ExtensionContext): EditorServices {
+export function activate(context: vscode.ExtensionContext): TrustAnchorApi {
   const channel = vscode.window.createOutputChannel('Trust Anchor', { log: true });
   const logger = new Logger(channel);
   activeLogger = logger;
@@ -36,6 +42,19 @@ export function activate(context: vscode.ExtensionContext): EditorServices {
   diagnostics.start();
 
   const services: EditorServices = { context, channel, logger, diagnostics };
+
+  // Each folder of a multi-root workspace is one estate: references resolve inside their own folder.
+  const updateEstates = (): void => {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    diagnostics.analyzer.workspace.setEstateRoots(folders.length > 1 ? folders.filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath) : []);
+  };
+  updateEstates();
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      updateEstates();
+      diagnostics.analyzeOpenDocuments();
+    }),
+  );
 
   context.subscriptions.push(
     vscode.languages.registerHoverProvider(YAML_SELECTOR, new TrustAnchorHover(diagnostics)),
@@ -59,10 +78,13 @@ export function activate(context: vscode.ExtensionContext): EditorServices {
     },
   });
 
-  registerAssessment(context, {
+  const startupScan = scheduleStartupWork(context, diagnostics, logger);
+  const assessment = registerAssessment(context, {
     extensionUri: context.extensionUri,
     log: logger,
     collectEvidence: async () => {
+      // An assessment opened right after start-up would otherwise see only the files scanned so far.
+      await startupScan();
       const analyses = diagnostics.analyzer.analyzeAll();
       const findings = analyses.flatMap((analysis) => analysis.findings);
       const files = analyses.length;
@@ -76,8 +98,7 @@ export function activate(context: vscode.ExtensionContext): EditorServices {
     },
   });
 
-  scheduleStartupWork(context, diagnostics, logger);
-  return services;
+  return { ...services, assessment };
 }
 
 export function deactivate(): void {
@@ -92,12 +113,24 @@ function readSettings(logger: Logger): EditorSettings {
   return settings;
 }
 
-/** Analyses open editors on the next tick and scans the workspace a little later, off the activation path. */
-function scheduleStartupWork(context: vscode.ExtensionContext, diagnostics: DiagnosticsService, logger: Logger): void {
+/**
+ * Analyses open editors on the next tick and scans the workspace a little later, off the activation
+ * path. Returns a function that starts the startup scan at once if it has not started yet and
+ * resolves when it has finished (at once when `trustAnchor.workspaceScan` is off).
+ */
+function scheduleStartupWork(context: vscode.ExtensionContext, diagnostics: DiagnosticsService, logger: Logger): () => Promise<void> {
+  let startupScan: Promise<void> | undefined;
+  const runStartupScan = (): Promise<void> => {
+    if (!vscode.workspace.getConfiguration('trustAnchor').get<boolean>('workspaceScan', true)) return Promise.resolve();
+    startupScan ??= diagnostics.scanWorkspace().then(
+      () => undefined,
+      (error: unknown) => logger.error('Workspace scan failed', error),
+    );
+    return startupScan;
+  };
+
   const openDocuments = setTimeout(() => diagnostics.analyzeOpenDocuments(), 0);
-  const scan = setTimeout(() => {
-    if (!vscode.workspace.getConfiguration('trustAnchor').get<boolean>('workspaceScan', true)) return;
-    diagnostics.scanWorkspace().catch((error: unknown) => logger.error('Workspace scan failed', error));
-  }, WORKSPACE_SCAN_DELAY_MS);
+  const scan = setTimeout(() => void runStartupScan(), WORKSPACE_SCAN_DELAY_MS);
   context.subscriptions.push({ dispose: () => (clearTimeout(openDocuments), clearTimeout(scan)) });
+  return runStartupScan;
 }

@@ -28,6 +28,8 @@ export interface ScanOptions {
   context?: string;
   /** Cluster evidence: kubeconfig file. */
   kubeconfig?: string;
+  /** Treat each PATH as a separate estate: references resolve only inside their own PATH. */
+  estatePerPath: boolean;
 }
 
 export type Command = { name: 'help' } | { name: 'version' } | { name: CommandName; options: ScanOptions };
@@ -51,6 +53,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   '--docs-base': { value: 'URL' },
   '--context': { value: 'NAME' },
   '--kubeconfig': { value: 'FILE' },
+  '--estate-per-path': {},
   '--help': {},
   '--version': {},
 };
@@ -79,13 +82,21 @@ Options:
                               or turn it off (repeatable)
   --docs-base URL             link rule pages under URL instead of the installed
                               package's docs/rules folder
-  --context NAME, --kubeconfig FILE
-                              compare with a live cluster (not available yet)
+  --estate-per-path           treat each PATH as its own estate (one cluster or
+                              environment): references between files resolve
+                              only inside the same PATH
+  --context NAME              add evidence from this kubeconfig context
+  --kubeconfig FILE           kubeconfig to read (default: KUBECONFIG, then
+                              ~/.kube/config)
   -h, --help                  show this help
   --version                   show the version
 
+       trust-anchor compare --contexts A,B[,...] [--kubeconfig FILE] [--format text|json]
+                              compare the trust anchors of kubeconfig contexts
+
 Exit codes: 0 no findings at or above --fail-on, 1 findings at or above
---fail-on, 2 invalid command line or a path that cannot be read or written.
+--fail-on, 2 invalid command line, a path that cannot be read or written,
+or a cluster that cannot be read.
 `;
 
 /**
@@ -183,6 +194,7 @@ function readScanOptions(values: Map<string, string[]>, paths: string[], knownRu
     excludes: values.get('--exclude') ?? [],
     maxFileSizeMb,
     ruleOverrides: readRuleOverrides(values.get('--rule') ?? [], knownRuleIds),
+    estatePerPath: values.has('--estate-per-path'),
   };
   const output = single('--output');
   if (output !== undefined) options.output = output;

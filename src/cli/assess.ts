@@ -21,9 +21,10 @@ Options:
   --exclude GLOB           Skip files matching GLOB (repeatable)
   --fail-on-verdict V      Exit 1 when the verdict is V or worse: cluster-bound,
                            partially-cluster-bound, or none (default: none)
-  --context NAME           Add cluster evidence from this kubeconfig context
-  --kubeconfig FILE        Kubeconfig to read contexts from
   -h, --help               Show this help
+
+All PATHs are assessed as one estate; assess one cluster's or environment's
+manifests per run.
 `;
 
 export interface AssessOptions {
@@ -77,11 +78,8 @@ export function parseAssessArguments(argv: readonly string[]): AssessOptions {
         break;
       }
       case '--context':
-        options.context = value();
-        break;
       case '--kubeconfig':
-        options.kubeconfig = value();
-        break;
+        throw new UsageError(`${flag} is not supported by assess yet: collect cluster evidence in VS Code ("Trust Anchor: Collect Cluster Evidence"), or run "trust-anchor scan --context NAME" for cluster findings.`);
       default:
         if (argument.startsWith('-')) throw new UsageError(`Unknown option "${argument}" for assess. Run "trust-anchor assess --help" for usage.`);
         options.paths.push(argument);
@@ -118,9 +116,6 @@ export async function runAssess(argv: readonly string[], io: CliIo): Promise<num
   if (options.help) {
     io.stdout.write(ASSESS_HELP);
     return EXIT_CLEAN;
-  }
-  if (options.context !== undefined || options.kubeconfig !== undefined) {
-    throw new UsageError('Cluster evidence for assess is not available in this build; run without --context and --kubeconfig.');
   }
   const userAnswers = options.answersFile ? await readAnswersFile(options.answersFile, io.cwd) : {};
   const collected = await collectFiles(options.paths, io.cwd, options.excludes);

@@ -187,7 +187,11 @@ export function mergeClusterFindings(result: ScanResult, scan: ClusterScan): Sca
 
 async function scanWithCluster(options: ScanOptions, io: CliIo): Promise<number> {
   const collected = await collectFiles(options.paths, io.cwd, options.excludes);
-  const manifestResult = await scanFiles(collected, { maxFileBytes: Math.round(options.maxFileSizeMb * 1024 * 1024), ruleOverrides: options.ruleOverrides });
+  const manifestResult = await scanFiles(collected, {
+    maxFileBytes: Math.round(options.maxFileSizeMb * 1024 * 1024),
+    ruleOverrides: options.ruleOverrides,
+    estateRoots: options.estatePerPath ? collected.roots : undefined,
+  });
   const cluster = await scanClusterEvidence(options, io);
   const result = mergeClusterFindings(manifestResult, cluster);
 

@@ -22,6 +22,8 @@ export interface WalkProblem {
 
 export interface CollectedFiles {
   files: FoundFile[];
+  /** Display paths of the PATH arguments, in the order given. */
+  roots: string[];
   /** Folders that could not be listed; reported as notices, not as a failed run. */
   problems: WalkProblem[];
 }
@@ -80,7 +82,8 @@ export async function collectFiles(paths: readonly string[], cwd: string, exclud
   }
 
   const files = [...found.values()].sort((a, b) => (a.displayPath < b.displayPath ? -1 : a.displayPath > b.displayPath ? 1 : 0));
-  return { files, problems };
+  const roots = paths.map((given) => toDisplayPath(resolve(cwd, given), cwd));
+  return { files, roots, problems };
 }
 
 interface Walk {

@@ -49,6 +49,7 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
   const result = await scanFiles(collected, {
     maxFileBytes: Math.round(options.maxFileSizeMb * 1024 * 1024),
     ruleOverrides: options.ruleOverrides,
+    estateRoots: options.estatePerPath ? collected.roots : undefined,
   });
 
   const context: ReportContext = {

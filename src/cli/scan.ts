@@ -10,6 +10,8 @@ import type { CollectedFiles, FoundFile } from './files';
 export interface ScanSettings {
   maxFileBytes: number;
   ruleOverrides: Readonly<Record<string, SeveritySetting>>;
+  /** Folders that each hold one estate; references resolve only inside their own estate. */
+  estateRoots?: readonly string[];
 }
 
 export interface ScanResult {
@@ -32,6 +34,7 @@ export async function scanFiles(collected: CollectedFiles, settings: ScanSetting
     parse: { ...DEFAULT_PARSE_OPTIONS, maxFileBytes: settings.maxFileBytes },
     severityOverrides: settings.ruleOverrides,
   });
+  if (settings.estateRoots) analyzer.workspace.setEstateRoots(settings.estateRoots);
 
   for (const file of collected.files) await loadFile(analyzer, file, settings.maxFileBytes);
   for (const problem of collected.problems) {

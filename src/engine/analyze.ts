@@ -101,7 +101,8 @@ export class Analyzer {
 
   private analyzeParsed(file: ManifestFile): FileAnalysis {
     const findings: Finding[] = [];
-    for (const document of file.documents) this.checkDocument(file, document, findings);
+    const workspace = this.workspace.viewFrom(file.path);
+    for (const document of file.documents) this.checkDocument(file, document, findings, workspace);
 
     const adjusted: Finding[] = [];
     for (const finding of findings) {
@@ -117,21 +118,21 @@ export class Analyzer {
     return { file: file.path, findings: kept, suppressed, notices: [...file.notices, ...notices] };
   }
 
-  private checkDocument(file: ManifestFile, document: ManifestDocument, findings: Finding[]): void {
+  private checkDocument(file: ManifestFile, document: ManifestDocument, findings: Finding[], workspace: WorkspaceIndex): void {
     if (document.kind) {
       for (const rule of this.index.byKind.get(document.kind) ?? []) {
-        this.runRule(rule, file, document, document.tree, findings, {});
+        this.runRule(rule, file, document, document.tree, findings, { workspace });
       }
     }
     for (const chart of document.charts) {
       for (const rule of this.index.byChart.get(chart) ?? []) {
-        this.runRule(rule, file, document, document.tree, findings, { chart });
+        this.runRule(rule, file, document, document.tree, findings, { workspace, chart });
       }
     }
     for (const embedded of document.embedded) {
       if (!embedded.tree) continue;
       for (const rule of this.index.byEmbedded.get(embedded.role) ?? []) {
-        this.runRule(rule, file, document, embedded.tree, findings, { embedded });
+        this.runRule(rule, file, document, embedded.tree, findings, { workspace, embedded });
       }
     }
   }
@@ -142,7 +143,7 @@ export class Analyzer {
     document: ManifestDocument,
     tree: SourceTree,
     findings: Finding[],
-    extra: Pick<RuleContext, 'chart' | 'embedded'>,
+    extra: Pick<RuleContext, 'chart' | 'embedded' | 'workspace'>,
   ): void {
     if (this.options.severityOverrides[rule.id] === 'off') return;
     const seen = new Set<string>();
@@ -152,7 +153,6 @@ export class Analyzer {
       document,
       tree,
       value: tree.value,
-      workspace: this.workspace,
       ...extra,
       report: (input: ReportInput) => {
         const range = resolveRange(input, tree, document);

@@ -7,6 +7,8 @@ import type { ManifestDocument, ManifestFile } from './manifest/parse';
 export class WorkspaceIndex {
   private readonly files = new Map<string, ManifestFile>();
   private kindIndex: Map<string, ManifestDocument[]> | undefined;
+  private estateRoots: string[] = [];
+  private readonly estateViews = new Map<string, EstateView>();
 
   constructor(files: Iterable<ManifestFile> = []) {
     for (const file of files) this.files.set(file.path, file);
@@ -14,11 +16,47 @@ export class WorkspaceIndex {
 
   set(file: ManifestFile): void {
     this.files.set(file.path, file);
-    this.kindIndex = undefined;
+    this.invalidate();
   }
 
   delete(path: string): void {
-    if (this.files.delete(path)) this.kindIndex = undefined;
+    if (this.files.delete(path)) this.invalidate();
+  }
+
+  private invalidate(): void {
+    this.kindIndex = undefined;
+    this.estateViews.clear();
+  }
+
+  /**
+   * Declares folders that each hold one estate (one cluster's or environment's manifests), such as
+   * the folders of a multi-root VS Code workspace. Rules then resolve references and check for the
+   * presence of objects only inside the estate of the file they analyse. No roots: one estate.
+   */
+  setEstateRoots(roots: readonly string[]): void {
+    this.estateRoots = roots.map((root) => root.replace(/[\\/]+$/, '')).filter((root) => root !== '');
+    this.invalidate();
+  }
+
+  /** The estate root that contains `path` (the longest matching root), or undefined. */
+  estateOf(path: string): string | undefined {
+    let best: string | undefined;
+    for (const root of this.estateRoots) {
+      if ((path === root || path.startsWith(`${root}/`) || path.startsWith(`${root}\\`)) && (!best || root.length > best.length)) best = root;
+    }
+    return best;
+  }
+
+  /** The index as seen from the file `path`: only its estate when estate roots are declared. */
+  viewFrom(path: string): WorkspaceIndex {
+    const estate = this.estateOf(path);
+    if (estate === undefined) return this;
+    let view = this.estateViews.get(estate);
+    if (!view) {
+      view = new EstateView(this, estate);
+      this.estateViews.set(estate, view);
+    }
+    return view;
   }
 
   get(path: string): ManifestFile | undefined {
@@ -56,6 +94,43 @@ export class WorkspaceIndex {
       (document) => document.name === name && (namespace === undefined || document.namespace === undefined || document.namespace === namespace),
     );
     return from === undefined ? matches : nearest(matches, from);
+  }
+}
+
+/** A read-only view of the files under one estate root. */
+class EstateView extends WorkspaceIndex {
+  private readonly kinds = new Map<string, readonly ManifestDocument[]>();
+
+  constructor(
+    private readonly base: WorkspaceIndex,
+    private readonly root: string,
+  ) {
+    super();
+  }
+
+  private contains(path: string): boolean {
+    return this.base.estateOf(path) === this.root;
+  }
+
+  override get(path: string): ManifestFile | undefined {
+    return this.contains(path) ? this.base.get(path) : undefined;
+  }
+
+  override allFiles(): ManifestFile[] {
+    return this.base.allFiles().filter((file) => this.contains(file.path));
+  }
+
+  override byKind(kind: string): readonly ManifestDocument[] {
+    let documents = this.kinds.get(kind);
+    if (!documents) {
+      documents = this.base.byKind(kind).filter((document) => this.contains(document.file.path));
+      this.kinds.set(kind, documents);
+    }
+    return documents;
+  }
+
+  override viewFrom(): WorkspaceIndex {
+    return this;
   }
 }
 
