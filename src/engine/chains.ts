@@ -1,6 +1,7 @@
 import type { RelatedLocation, SourceRange } from './model';
 import type { ManifestDocument } from './manifest/parse';
 import { isRecord, lookup } from './manifest/tree';
+import { isTemplatePlaceholder } from './manifest/helm';
 import { nearest, type WorkspaceIndex } from './workspace';
 
 /**
@@ -80,6 +81,7 @@ export function resolveIssuer(workspace: WorkspaceIndex, ref: IssuerRef, namespa
  * with `from`, only those closest to that file.
  */
 export function certificatesWritingSecret(workspace: WorkspaceIndex, secretName: string, namespace: string | undefined, from?: string): ManifestDocument[] {
+  if (isTemplatePlaceholder(secretName)) return [];
   const matches = workspace
     .byKind('Certificate')
     .filter(

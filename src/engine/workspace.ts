@@ -1,3 +1,4 @@
+import { isTemplatePlaceholder } from './manifest/helm';
 import type { ManifestDocument, ManifestFile } from './manifest/parse';
 
 /**
@@ -90,6 +91,8 @@ export class WorkspaceIndex {
    * matches closest to that file (see `nearest`).
    */
   find(kind: string, name: string, namespace?: string, from?: string): ManifestDocument[] {
+    // A name blanked from a template action is unknown; two blanked names of equal length are not the same name.
+    if (isTemplatePlaceholder(name)) return [];
     const matches = this.byKind(kind).filter(
       (document) => document.name === name && (namespace === undefined || document.namespace === undefined || document.namespace === namespace),
     );

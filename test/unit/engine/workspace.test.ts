@@ -81,3 +81,44 @@ describe('reference resolution across estates', () => {
     assert.equal(found[0].file.path, 'estates/prod/root.yaml');
   });
 });
+
+describe('template placeholders in references', () => {
+  it('never links two blanked names', () => {
+    const analyzer = new Analyzer();
+    analyzer.update(
+      'chart/templates/issuers.yaml',
+      [
+        'apiVersion: cert-manager.io/v1',
+        'kind: ClusterIssuer',
+        'metadata:',
+        '  name: {{ .Values.aaa }}',
+        'spec:',
+        '  selfSigned: {}',
+        '---',
+        'apiVersion: cert-manager.io/v1',
+        'kind: Certificate',
+        'metadata:',
+        '  name: root',
+        '  namespace: cert-manager',
+        'spec:',
+        '  isCA: true',
+        '  secretName: root',
+        '  issuerRef:',
+        '    name: {{ .Values.bbb }}',
+        '    kind: ClusterIssuer',
+        '---',
+        'apiVersion: cert-manager.io/v1',
+        'kind: ClusterIssuer',
+        'metadata:',
+        '  name: ca',
+        'spec:',
+        '  ca:',
+        '    secretName: root',
+        '',
+      ].join('\n'),
+    );
+    const chain = traceIssuerChain(analyzer.workspace, { name: 'ca', kind: 'ClusterIssuer' }, undefined);
+    assert.equal(chain.root, 'unresolved', chain.summary);
+    assert.equal(analyzer.analyze('chart/templates/issuers.yaml').findings.filter((finding) => finding.ruleId === 'cert-manager/self-signed-ca-chain').length, 0);
+  });
+});

@@ -656,3 +656,35 @@ describe('linkerd examples', () => {
     assert.deepEqual(findings.filter((finding) => finding.severity === 'error').map((finding) => `${finding.ruleId}: ${finding.message}`), []);
   });
 });
+
+describe('linkerd/anchor-rotation-policy-unset with cert-manager/root-key-rotates', () => {
+  const anchor = [
+    'apiVersion: cert-manager.io/v1',
+    'kind: Issuer',
+    'metadata: {name: linkerd-trust-root-issuer, namespace: linkerd}',
+    'spec:',
+    '  selfSigned: {}',
+    '---',
+    'apiVersion: cert-manager.io/v1',
+    'kind: Certificate',
+    'metadata:',
+    '  name: linkerd-trust-anchor',
+    '  namespace: linkerd',
+    'spec:',
+    '  isCA: true',
+    '  commonName: root.linkerd.cluster.local',
+    '  secretName: linkerd-trust-anchor',
+    '  issuerRef: {name: linkerd-trust-root-issuer, kind: Issuer}',
+    '',
+  ].join('\n');
+
+  it('prefers the fix that the root-key rule accepts', () => {
+    const finding = findingsOf(analyze(anchor), 'linkerd/anchor-rotation-policy-unset')[0];
+    assert.ok(finding, 'no linkerd/anchor-rotation-policy-unset finding');
+    const preferred = finding.fixes.find((fix) => fix.isPreferred);
+    assert.equal(preferred?.title, 'Set privateKey.rotationPolicy: Never');
+    const fixed = applyEdits(anchor, preferred.edits);
+    assert.equal(findingsOf(analyze(fixed), 'cert-manager/root-key-rotates').length, 0, fixed);
+    assert.equal(findingsOf(analyze(fixed), 'linkerd/anchor-rotation-policy-unset').length, 0, fixed);
+  });
+});

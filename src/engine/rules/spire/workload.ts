@@ -1,6 +1,7 @@
 import type { RelatedLocation } from '../../model';
 import type { ManifestDocument } from '../../manifest/parse';
 import { isRecord, lookup, type Path } from '../../manifest/tree';
+import { isTemplatePlaceholder } from '../../manifest/helm';
 import { nearest, type WorkspaceIndex } from '../../workspace';
 
 /**
@@ -28,7 +29,7 @@ const WORKLOAD_KINDS = ['Deployment', 'StatefulSet'];
 /** Containers of workloads in the workspace that mount the ConfigMap `configMap` as a volume. */
 export function serverContainersFor(workspace: WorkspaceIndex, configMap: ManifestDocument): ServerContainer[] {
   const name = configMap.name;
-  if (!name) return [];
+  if (!name || isTemplatePlaceholder(name)) return [];
   const found: ServerContainer[] = [];
 
   const workloads = nearest(
