@@ -131,8 +131,14 @@ export function validateUserAnswers(value: unknown): { answers: UserAnswers; pro
       problems.push(`unknown question id "${questionId}"; valid ids: ${QUESTIONS.map((candidate) => candidate.id).join(', ')}`);
       continue;
     }
+    const choices = question.options.map((candidate) => candidate.id).join(', ');
+    if (option === undefined) {
+      const keys = typeof raw === 'object' && raw !== null ? Object.keys(raw).join(', ') : typeof raw;
+      problems.push(`${questionId} has no "option" (found: ${keys || 'nothing'}); write "${questionId}: <option>" or "{option: <option>, note: <text>}" with one of: ${choices}`);
+      continue;
+    }
     if (typeof option !== 'string' || !optionOf(questionId, option)) {
-      problems.push(`"${String(option)}" is not an option of ${questionId}; choose one of: ${question.options.map((candidate) => candidate.id).join(', ')}`);
+      problems.push(`"${String(option)}" is not an option of ${questionId}; choose one of: ${choices}`);
       continue;
     }
     answers[questionId] = note ? { option, note } : { option };

@@ -71,7 +71,7 @@ export function toMarkdown(result: AssessmentResult, docsBase = 'docs/rules'): s
   lines.push('## Answers', '', '| Question | Answer | Source | Evidence |', '|---|---|---|---|');
   for (const answer of result.answers) {
     const source = answer.origin === 'override' ? `person (overrides evidence: ${answer.evidenceOption})` : answer.origin;
-    const evidence = [answer.reason, ...answer.provenance.map(provenanceText)].filter(Boolean).join(' ');
+    const evidence = [answer.reason, ...answer.provenance.map(provenanceText), answer.note ? `Note: ${answer.note}` : undefined].filter(Boolean).join(' ');
     lines.push(`| ${escapeCell(answer.question)} | ${escapeCell(answer.optionLabel)} | ${source} | ${escapeCell(evidence)} |`);
   }
   lines.push('');

@@ -117,7 +117,7 @@ export function loadKubeconfig(location: KubeconfigLocation, readFile: FileReade
   }
 
   if (merged.files.length === 0) {
-    throw new ClusterError('config', `No kubeconfig found: ${location.paths.join(', ')} ${location.paths.length === 1 ? 'does' : 'do'} not exist (from ${location.origin}). Set KUBECONFIG or the trustAnchor.kubeconfig setting.`);
+    throw new ClusterError('config', `No kubeconfig found: ${location.paths.join(', ')} ${location.paths.length === 1 ? 'does' : 'do'} not exist (from ${location.origin}). Point to one with --kubeconfig FILE (CLI), the trustAnchor.kubeconfig setting (VS Code) or KUBECONFIG.`);
   }
   return merged;
 }

@@ -29,8 +29,25 @@ interface StoredAssessment {
   lastResult?: AssessmentResult;
 }
 
+/**
+ * Drives the open assessment panel without clicking, for the extension-host tests. Messages go
+ * through the same validation and handling as messages from the webview.
+ */
+export interface AssessmentTestAccess {
+  /** True while an assessment panel is open. */
+  isOpen(): boolean;
+  /** Resolves once the open panel has collected evidence and computed a result; rejects when no panel is open. */
+  whenReady(): Promise<void>;
+  /** Handles `message` as if the open panel's webview had sent it. Resolves to false when the message is rejected. */
+  receive(message: unknown): Promise<boolean>;
+  /** The state last sent to the open panel's webview. */
+  lastState(): WizardState | undefined;
+  /** The assessment as stored in workspaceState under trustAnchor.assessment.v1. */
+  storedState(): unknown;
+}
+
 /** Registers "Trust Anchor: Run Assessment" and the serializer that restores the panel after a reload. */
-export function registerAssessment(context: vscode.ExtensionContext, services: AssessmentServices): void {
+export function registerAssessment(context: vscode.ExtensionContext, services: AssessmentServices): AssessmentTestAccess {
   let current: AssessmentPanel | undefined;
   const open = (panel?: vscode.WebviewPanel): AssessmentPanel => {
     const created = new AssessmentPanel(context, services, panel);
@@ -52,6 +69,18 @@ export function registerAssessment(context: vscode.ExtensionContext, services: A
       },
     }),
   );
+
+  const requireOpen = (): AssessmentPanel => {
+    if (!current) throw new Error('No assessment panel is open. Run "Trust Anchor: Run Assessment" first.');
+    return current;
+  };
+  return {
+    isOpen: () => current !== undefined,
+    whenReady: async () => requireOpen().ready,
+    receive: async (message) => requireOpen().receive(message),
+    lastState: () => current?.lastState,
+    storedState: () => context.workspaceState.get<unknown>(STATE_KEY),
+  };
 }
 
 class AssessmentPanel {
@@ -63,6 +92,10 @@ class AssessmentPanel {
   private summary = 'Collecting evidence…';
   private result: AssessmentResult | undefined;
   private busy = false;
+  /** Settles when the first evidence collection has finished, whether it succeeded or not. */
+  readonly ready: Promise<void>;
+  /** The state last sent to the webview. */
+  lastState: WizardState | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -85,7 +118,7 @@ class AssessmentPanel {
       this.panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       this.panel.onDidDispose(() => this.dispose()),
     );
-    void this.collect();
+    this.ready = this.collect();
   }
 
   onDidDispose(listener: () => void): void {
@@ -143,6 +176,7 @@ class AssessmentPanel {
       evidenceSummary: this.summary,
       busy: this.busy,
     };
+    this.lastState = state;
     this.send({ type: 'state', state });
   }
 
@@ -150,35 +184,42 @@ class AssessmentPanel {
     void this.panel.webview.postMessage(message);
   }
 
-  private async receive(raw: unknown): Promise<void> {
+  /** Validates and handles one webview message. Resolves to false when it was rejected; an action that fails is logged and reported to the webview. */
+  async receive(raw: unknown): Promise<boolean> {
     const message = parseWebviewMessage(raw);
     if (!message) {
       this.services.log.warn(`Rejected a malformed or unknown message from the assessment webview: ${describeRaw(raw)}`);
-      return;
+      return false;
     }
     try {
-      await this.handle(message);
+      return await this.handle(message);
     } catch (error) {
       this.services.log.error(`Assessment action "${message.type}" failed`, error);
       this.send({ type: 'error', message: (error as Error).message });
+      return true;
     }
   }
 
-  private async handle(message: WebviewMessage): Promise<void> {
+  /** Acts on a message that passed the protocol check; returns false when its question or option is not in the catalogue. */
+  private async handle(message: WebviewMessage): Promise<boolean> {
     switch (message.type) {
       case 'ready':
         this.post();
-        return;
+        return true;
       case 'answer': {
         const { answers, problems } = validateUserAnswers({ [message.questionId]: { option: message.option, note: message.note } });
         if (problems.length) {
           this.services.log.warn(`Rejected assessment answer: ${problems.join('; ')}`);
-          return;
+          return false;
         }
         this.stored.userAnswers = { ...this.stored.userAnswers, ...answers };
         break;
       }
       case 'clearAnswer': {
+        if (!QUESTIONS.some((question) => question.id === message.questionId)) {
+          this.services.log.warn(`Rejected clearing an answer of unknown question "${message.questionId}"`);
+          return false;
+        }
         const { [message.questionId]: _removed, ...rest } = this.stored.userAnswers;
         this.stored.userAnswers = rest;
         break;
@@ -186,26 +227,27 @@ class AssessmentPanel {
       case 'step':
         this.stored.step = message.step;
         await this.save();
-        return;
+        return true;
       case 'openProvenance':
         await openProvenance(message.provenance);
-        return;
+        return true;
       case 'openRule':
         await vscode.commands.executeCommand('trustAnchor.showRuleDocumentation', message.ruleId);
-        return;
+        return true;
       case 'insertSnippet':
         await vscode.commands.executeCommand('trustAnchor.insertMigrationSnippet');
-        return;
+        return true;
       case 'refresh':
         await this.collect();
-        return;
+        return true;
       case 'export':
         await this.export(message.format);
-        return;
+        return true;
     }
     this.recompute();
     await this.save();
     this.post();
+    return true;
   }
 
   private async export(format: ExportFormat): Promise<void> {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ClusterEvidence, ContextSummary, MergedKubeconfig } from '../../cluster';
+import type { ClusterEvidence, ContextComparison, ContextSummary, MergedKubeconfig } from '../../cluster';
 import { listContexts, loadKubeconfig, resolveKubeconfigPaths } from '../../cluster/kubeconfig';
 import type { WorkspaceIndex } from '../../engine/workspace';
 import { ClusterEvidenceTree, LIVE_OBJECT_SCHEME, OPEN_SOURCE_COMMAND, type EvidenceResult } from './tree';
@@ -8,6 +8,11 @@ import { ClusterEvidenceTree, LIVE_OBJECT_SCHEME, OPEN_SOURCE_COMMAND, type Evid
  * The VS Code side of cluster evidence: a status bar item with the kubeconfig context, a context
  * picker, the "Cluster Evidence" view, and the compare command. The cluster code (and with it
  * `@kubernetes/client-node`) is imported on the first command that reads a cluster.
+ *
+ * Called from code with arguments, the commands skip their pickers and return what they did.
+ * selectContext takes a context name and returns it. compareContexts takes an array of names and
+ * returns the comparison. collectClusterEvidence returns the evidence and findings the view shows.
+ * In an untrusted workspace all three return undefined.
  */
 
 export interface ClusterFeatureServices {
@@ -36,9 +41,9 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, servic
     statusBar,
     vscode.window.registerTreeDataProvider('trustAnchor.clusterEvidence', tree),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_OBJECT_SCHEME, liveObjects),
-    vscode.commands.registerCommand(COMMANDS.selectContext, () => whenTrusted(() => selectContext(context, services, statusBar))),
+    vscode.commands.registerCommand(COMMANDS.selectContext, (requested?: unknown) => whenTrusted(() => selectContext(context, services, statusBar, requested))),
     vscode.commands.registerCommand(COMMANDS.collect, () => whenTrusted(() => collect(context, services, tree, liveObjects))),
-    vscode.commands.registerCommand(COMMANDS.compare, () => whenTrusted(() => compare(context, services))),
+    vscode.commands.registerCommand(COMMANDS.compare, (requested?: unknown) => whenTrusted(() => compare(context, services, requested))),
     vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, (source: string, offset?: number) => openSource(source, offset, services, liveObjects)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('trustAnchor.kubeconfig') || event.affectsConfiguration('vs-kubernetes.kubeconfig')) updateStatusBar(context, services, statusBar);
@@ -53,16 +58,15 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, servic
  * Runs a cluster command only in a trusted workspace: a kubeconfig can name exec credential plugins,
  * and a workspace must not be able to make the editor run programs before the user trusts it.
  */
-async function whenTrusted(action: () => unknown): Promise<void> {
-  if (vscode.workspace.isTrusted) {
-    await action();
-    return;
-  }
+async function whenTrusted<T>(action: () => T | Promise<T>): Promise<T | undefined> {
+  if (vscode.workspace.isTrusted) return action();
+
   const choice = await vscode.window.showWarningMessage(
     'Reading a cluster needs a trusted workspace, because a kubeconfig can run exec credential plugins. Manifests are still analysed in Restricted Mode.',
     'Manage Workspace Trust',
   );
   if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+  return undefined;
 }
 
 /** Reads the kubeconfig from KUBECONFIG, then trustAnchor.kubeconfig, then the Kubernetes extension's setting, then ~/.kube/config. */
@@ -98,16 +102,37 @@ function updateStatusBar(context: vscode.ExtensionContext, services: ClusterFeat
   statusBar.show();
 }
 
-async function selectContext(context: vscode.ExtensionContext, services: ClusterFeatureServices, statusBar: vscode.StatusBarItem): Promise<void> {
+/** Stores the context `requested` by a caller, or else the one picked in a quick pick, and returns its name. */
+async function selectContext(context: vscode.ExtensionContext, services: ClusterFeatureServices, statusBar: vscode.StatusBarItem, requested?: unknown): Promise<string | undefined> {
   const contexts = contextsOrShowError(services);
-  if (!contexts) return;
-  const picked = await vscode.window.showQuickPick(
-    contexts.list.map((entry) => ({ label: entry.name, description: entry.server, detail: entry.usesExecPlugin ? 'Authenticates with an exec credential plugin (needs a trusted workspace).' : undefined, picked: entry.name === contexts.selected })),
-    { title: 'Trust Anchor: cluster context', placeHolder: `Current: ${contexts.selected ?? 'none'}` },
-  );
-  if (!picked) return;
-  await context.workspaceState.update(SELECTED_CONTEXT_KEY, picked.label);
+  if (!contexts) return undefined;
+
+  let name: string;
+  if (requested !== undefined) {
+    const [known] = knownContexts(contexts, [requested]) ?? [];
+    if (!known) return undefined;
+    name = known;
+  } else {
+    const picked = await vscode.window.showQuickPick(
+      contexts.list.map((entry) => ({ label: entry.name, description: entry.server, detail: entry.usesExecPlugin ? 'Authenticates with an exec credential plugin (needs a trusted workspace).' : undefined, picked: entry.name === contexts.selected })),
+      { title: 'Trust Anchor: cluster context', placeHolder: `Current: ${contexts.selected ?? 'none'}` },
+    );
+    if (!picked) return undefined;
+    name = picked.label;
+  }
+
+  await context.workspaceState.update(SELECTED_CONTEXT_KEY, name);
   updateStatusBar(context, services, statusBar);
+  return name;
+}
+
+/** Returns the requested context names when the kubeconfig has every one of them; otherwise shows an error naming the others. */
+function knownContexts(contexts: { kubeconfig: MergedKubeconfig; list: ContextSummary[] }, requested: readonly unknown[]): string[] | undefined {
+  const available = contexts.list.map((entry) => entry.name);
+  const unknown = requested.filter((name) => typeof name !== 'string' || !available.includes(name));
+  if (unknown.length === 0) return requested as string[];
+  void vscode.window.showErrorMessage(`Context ${unknown.map((name) => JSON.stringify(name)).join(', ')} not found in the kubeconfig (${contexts.kubeconfig.files.join(', ')}). Its contexts: ${available.join(', ')}.`);
+  return undefined;
 }
 
 function contextsOrShowError(services: ClusterFeatureServices, context?: vscode.ExtensionContext): { kubeconfig: MergedKubeconfig; list: ContextSummary[]; selected?: string } | undefined {
@@ -133,11 +158,11 @@ function clusterSettings(): { requestTimeoutMs: number; expiryWarningDays: numbe
   return { requestTimeoutMs: Math.max(1, Math.min(seconds, 600)) * 1000, expiryWarningDays: Math.max(0, days) };
 }
 
-async function collect(context: vscode.ExtensionContext, services: ClusterFeatureServices, tree: ClusterEvidenceTree, liveObjects: LiveObjectDocuments): Promise<void> {
+async function collect(context: vscode.ExtensionContext, services: ClusterFeatureServices, tree: ClusterEvidenceTree, liveObjects: LiveObjectDocuments): Promise<EvidenceResult | undefined> {
   const contexts = contextsOrShowError(services, context);
   if (!contexts?.selected) {
     if (contexts) void vscode.window.showWarningMessage('No cluster context is selected. Pick one with "Trust Anchor: Select Cluster Context".');
-    return;
+    return undefined;
   }
   const name = contexts.selected;
 
@@ -164,43 +189,53 @@ async function collect(context: vscode.ExtensionContext, services: ClusterFeatur
   if (evidence.fatal) {
     services.logger.error(`Cluster evidence for ${name}: ${evidence.fatal.message}`);
     void vscode.window.showErrorMessage(`Trust Anchor could not read ${name}: ${evidence.fatal.message}`);
-    return;
+    return result;
   }
   const gaps = Object.values(evidence.systems).flatMap((system) => system.gaps);
   for (const gap of gaps) services.logger.warn(`Cluster evidence for ${name}: ${gap.message}`);
   services.logger.info(`Cluster evidence for ${name}: ${result.analysis.findings.length} findings from ${evidence.requestCount} requests in ${evidence.durationMs} ms.`);
   if (gaps.length > 0) void vscode.window.showWarningMessage(`Trust Anchor read ${name} with ${gaps.length} gap${gaps.length === 1 ? '' : 's'} (see the Cluster Evidence view).`);
+  return result;
 }
 
-async function compare(context: vscode.ExtensionContext, services: ClusterFeatureServices): Promise<void> {
+/** Compares the contexts `requested` by a caller (an array of names), or else the ones picked, and returns the comparison. */
+async function compare(context: vscode.ExtensionContext, services: ClusterFeatureServices, requested?: unknown): Promise<ContextComparison | undefined> {
   const contexts = contextsOrShowError(services, context);
-  if (!contexts) return;
+  if (!contexts) return undefined;
   if (contexts.list.length < 2) {
     void vscode.window.showWarningMessage('Comparing needs at least two contexts in the kubeconfig.');
-    return;
-  }
-  const picked = await vscode.window.showQuickPick(
-    contexts.list.map((entry) => ({ label: entry.name, description: entry.server })),
-    { title: 'Trust Anchor: Compare Contexts', placeHolder: 'Pick two or more contexts', canPickMany: true },
-  );
-  if (!picked) return;
-  if (picked.length < 2) {
-    void vscode.window.showWarningMessage('Pick at least two contexts to compare.');
-    return;
+    return undefined;
   }
 
-  const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Trust Anchor: comparing ${picked.length} contexts`, cancellable: true }, async (_progress, token) => {
+  let names: string[] | undefined;
+  if (requested !== undefined) {
+    names = knownContexts(contexts, Array.isArray(requested) ? requested : [requested]);
+  } else {
+    const picked = await vscode.window.showQuickPick(
+      contexts.list.map((entry) => ({ label: entry.name, description: entry.server })),
+      { title: 'Trust Anchor: Compare Contexts', placeHolder: 'Pick two or more contexts', canPickMany: true },
+    );
+    names = picked?.map((entry) => entry.label);
+  }
+  if (!names) return undefined;
+  if (names.length < 2) {
+    void vscode.window.showWarningMessage('Pick at least two contexts to compare.');
+    return undefined;
+  }
+  const selected = names;
+
+  const { comparison, markdown } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Trust Anchor: comparing ${selected.length} contexts`, cancellable: true }, async (_progress, token) => {
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     try {
       const cluster = await import('../../cluster');
       const settings = clusterSettings();
       const evidences = await Promise.all(
-        picked.map((entry) => cluster.collectEvidence(contexts.kubeconfig, { context: entry.label, allowExecPlugins: vscode.workspace.isTrusted, signal: controller.signal, ...settings, env: process.env })),
+        selected.map((name) => cluster.collectEvidence(contexts.kubeconfig, { context: name, allowExecPlugins: vscode.workspace.isTrusted, signal: controller.signal, ...settings, env: process.env })),
       );
       const comparison = cluster.compareEvidence(evidences);
       for (const failure of comparison.failures) services.logger.error(`Compare: ${failure.context}: ${failure.message}`);
-      return cluster.formatComparison(comparison, 'markdown');
+      return { comparison, markdown: cluster.formatComparison(comparison, 'markdown') };
     } finally {
       subscription.dispose();
     }
@@ -208,6 +243,7 @@ async function compare(context: vscode.ExtensionContext, services: ClusterFeatur
 
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
   await vscode.commands.executeCommand('markdown.showPreview', document.uri).then(undefined, () => vscode.window.showTextDocument(document));
+  return comparison;
 }
 
 /** Opens the workspace file that defines a live object, or else a read-only view of the live object. */

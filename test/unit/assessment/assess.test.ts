@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { runAssessment, type AssessmentResult, type UserAnswers } from '../../../src/assessment/assess';
+import { runAssessment, validateUserAnswers, type AssessmentResult, type UserAnswers } from '../../../src/assessment/assess';
 import type { AssessmentEvidence } from '../../../src/assessment/evidence';
 import { toJson, toMarkdown } from '../../../src/assessment/report';
 import { VERDICT_TITLES } from '../../../src/assessment/scoring';
@@ -211,3 +211,12 @@ function documentedFields(): Map<string, string[]> {
   fields.set('answers', (fields.get('answers') ?? []).filter((name) => !['evidence', 'person', 'override', 'unanswered'].includes(name)));
   return fields;
 }
+
+describe('answers file problems', () => {
+  it('names a misspelt option key', () => {
+    const { problems } = validateUserAnswers({ answers: { 'events.drills': { optoin: 'drilled' } } });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /events\.drills has no "option" \(found: optoin\)/);
+    assert.match(problems[0], /drilled-same-outcome/);
+  });
+});

@@ -182,7 +182,7 @@ export const selfSignedRoot: Rule = {
       context.report({
         path: lookup(context.value, upstreamPath) !== undefined ? upstreamPath : nearestExisting(context, upstreamPath),
         part: 'key',
-        message: `${displayName(scope, ['upstreamAuthority'])}: none is enabled, so this server signs its own root and replaces it every caTTL (${caTtl}). Relying parties outside the cluster need a live bundle feed, and a rebuild starts a new root. Enable an upstream authority outside the cluster (awsPCA, gcpCAS, vault, spire).`,
+        message: `No ${displayName(scope, ['upstreamAuthority'])} plugin is enabled, so this server signs its own root and replaces it every caTTL (${caTtl}). Relying parties outside the cluster need a live bundle feed, and a rebuild starts a new root. Enable an upstream authority outside the cluster (awsPCA, gcpCAS, vault, spire).`,
       });
     }
   },
