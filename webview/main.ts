@@ -43,6 +43,10 @@ const VERDICT_TITLES: Record<string, string> = {
   undetermined: 'Undetermined',
 };
 
+/** Attribute naming a focusable element, so focus can be put back on it after the page is rebuilt. */
+const FOCUS_KEY = 'data-focus-key';
+const ARROW_KEYS = ['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight'];
+
 let state: WizardState | undefined;
 let notice: { kind: 'info' | 'error'; text: string } | undefined;
 
@@ -62,20 +66,25 @@ function custom(tag: string, attributes: Record<string, string> = {}, text?: str
   return node;
 }
 
+/** vscode-button turns Enter and Space into a click itself, so a keydown handler here would act twice. */
 function button(label: string, onClick: () => void, attributes: Record<string, string> = {}): HTMLElement {
-  const node = custom('vscode-button', attributes, label);
+  const node = custom('vscode-button', { [FOCUS_KEY]: `button:${label}`, ...attributes }, label);
   node.addEventListener('click', onClick);
-  node.addEventListener('keydown', (event) => {
-    if ((event as KeyboardEvent).key === 'Enter' || (event as KeyboardEvent).key === ' ') {
-      event.preventDefault();
-      onClick();
-    }
-  });
   return node;
 }
 
+/** Appends `text` with a line-break opportunity after each slash, so a long path wraps between its parts. */
+function appendPath(parent: HTMLElement, text: string): void {
+  const parts = text.split('/');
+  parts.forEach((part, index) => {
+    parent.append(document.createTextNode(index < parts.length - 1 ? `${part}/` : part));
+    if (index < parts.length - 1) parent.append(document.createElement('wbr'));
+  });
+}
+
 function provenanceLink(provenance: Provenance): HTMLElement {
-  const link = element('a', { text: provenance.kind === 'cluster' ? `cluster: ${provenance.label}` : provenance.label, className: 'provenance', attributes: { href: '#', role: 'button' } });
+  const link = element('a', { className: 'provenance', attributes: { href: '#', role: 'button', [FOCUS_KEY]: `provenance:${provenance.label}` } });
+  appendPath(link, provenance.kind === 'cluster' ? `cluster: ${provenance.label}` : provenance.label);
   link.addEventListener('click', (event) => {
     event.preventDefault();
     vscode.postMessage({ type: 'openProvenance', provenance });
@@ -92,11 +101,23 @@ function goTo(step: number): void {
   (app.querySelector('h2') as HTMLElement | null)?.focus();
 }
 
-function renderProgress(step: number): HTMLElement {
+/** True when every question of the step has an answer other than unknown, from evidence or a person. */
+function isStepAnswered(current: WizardState, dimension: string): boolean {
+  const ids = new Set(current.questions.filter((question) => question.dimension === dimension).map((question) => question.id));
+  return current.result.answers.filter((answer) => ids.has(answer.questionId)).every((answer) => answer.option !== 'unknown');
+}
+
+function renderProgress(current: WizardState): HTMLElement {
+  const { step } = current;
   const list = element('ol', { className: 'steps', attributes: { 'aria-label': 'Assessment steps' } });
   [...DIMENSION_ORDER, 'results'].forEach((id, index) => {
-    const item = element('li', { className: index === step ? 'current' : index < step ? 'done' : '' });
-    const link = element('a', { text: id === 'results' ? 'Results' : STEP_TITLES[id], attributes: { href: '#' } });
+    // The check mark means answered, not visited: a step left with unknowns gets none.
+    const done = id !== 'results' && isStepAnswered(current, id);
+    let className = '';
+    if (index === step) className = 'current';
+    else if (done) className = 'done';
+    const item = element('li', { className });
+    const link = element('a', { text: id === 'results' ? 'Results' : STEP_TITLES[id], attributes: { href: '#', [FOCUS_KEY]: `step:${id}` } });
     if (index === step) link.setAttribute('aria-current', 'step');
     link.addEventListener('click', (event) => {
       event.preventDefault();
@@ -114,14 +135,30 @@ function renderQuestion(question: Question, resolved: ResolvedAnswer | undefined
   section.append(element('p', { text: question.help, className: 'help' }));
 
   const group = custom('vscode-radio-group', { variant: 'vertical', 'aria-labelledby': `q-${question.id}` });
+  const radios: HTMLElement[] = [];
+  let shownOption = resolved?.option;
+  const answer = (optionId: string): void => {
+    if (optionId === shownOption) return;
+    shownOption = optionId;
+    vscode.postMessage({ type: 'answer', questionId: question.id, option: optionId });
+  };
   for (const option of question.options) {
-    const radio = custom('vscode-radio', { name: question.id, value: option.id, label: option.label }, option.label);
+    const radio = custom('vscode-radio', { name: question.id, value: option.id, label: option.label, [FOCUS_KEY]: `radio:${question.id}:${option.id}` }, option.label);
     if (resolved?.option === option.id) radio.setAttribute('checked', '');
     radio.addEventListener('change', () => {
-      if ((radio as unknown as { checked: boolean }).checked) vscode.postMessage({ type: 'answer', questionId: question.id, option: option.id });
+      if (isChecked(radio)) answer(option.id);
     });
+    radios.push(radio);
     group.append(radio);
   }
+
+  // The group checks the next radio on an arrow key without firing `change`, so the answer is sent
+  // here. This listener runs after the group's own, which it registers when it is created.
+  group.addEventListener('keydown', (event) => {
+    if (!ARROW_KEYS.includes((event as KeyboardEvent).key)) return;
+    const checked = radios.find(isChecked);
+    if (checked) answer(checked.getAttribute('value') as string);
+  });
   section.append(group);
 
   const evidence = element('aside', { className: 'evidence', attributes: { 'aria-label': 'Evidence' } });
@@ -146,6 +183,22 @@ function renderQuestion(question: Question, resolved: ResolvedAnswer | undefined
   evidence.append(references);
   section.append(evidence);
   return section;
+}
+
+function isChecked(radio: HTMLElement): boolean {
+  return (radio as unknown as { checked: boolean }).checked;
+}
+
+/**
+ * Makes Tab enter each radio group on its checked radio, as the WAI-ARIA radio group pattern describes.
+ * The group gives the first radio tab stop 0 when its slot fills, so this runs after that.
+ */
+function focusCheckedRadiosFirst(): void {
+  for (const group of app.querySelectorAll('vscode-radio-group')) {
+    const radios = [...group.querySelectorAll<HTMLElement>('vscode-radio')];
+    if (!radios.some(isChecked)) continue;
+    for (const radio of radios) radio.tabIndex = isChecked(radio) ? 0 : -1;
+  }
 }
 
 function renderQuestionStep(current: WizardState): HTMLElement {
@@ -204,7 +257,7 @@ function renderResults(current: WizardState): HTMLElement {
     const steps = element('ul');
     for (const step of phase.steps) {
       const item = element('li');
-      const docs = element('a', { text: step.ruleId, attributes: { href: '#' } });
+      const docs = element('a', { text: step.ruleId, attributes: { href: '#', [FOCUS_KEY]: `rule:${step.ruleId}` } });
       docs.addEventListener('click', (event) => {
         event.preventDefault();
         vscode.postMessage({ type: 'openRule', ruleId: step.ruleId });
@@ -270,7 +323,14 @@ function render(): void {
   if (current.step > 0) navigation.append(button('Back', () => goTo(current.step - 1), { secondary: '' }));
   if (current.step < RESULTS_STEP) navigation.append(button(current.step === RESULTS_STEP - 1 ? 'See results' : 'Next', () => goTo(current.step + 1)));
 
-  app.replaceChildren(header, renderProgress(current.step), body, navigation);
+  // Rebuilding the page drops the focus, so it goes back to the element with the same key. The
+  // vscode-elements components become focusable only after their first update, hence the timeout.
+  const focusKey = document.activeElement?.closest(`[${FOCUS_KEY}]`)?.getAttribute(FOCUS_KEY);
+  app.replaceChildren(header, renderProgress(current), body, navigation);
+  setTimeout(() => {
+    focusCheckedRadiosFirst();
+    if (focusKey && document.activeElement === document.body) app.querySelector<HTMLElement>(`[${FOCUS_KEY}="${CSS.escape(focusKey)}"]`)?.focus();
+  }, 0);
 }
 
 window.addEventListener('message', (event: MessageEvent) => {

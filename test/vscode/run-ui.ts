@@ -15,6 +15,7 @@ import { formatSeconds, PeakMemorySampler, printLayerSummary, type LayerCounts }
 import { installExtensions, startServer } from './harness/server';
 import { waitForWorkbench } from './harness/workbench';
 import { SCENARIOS, type Scenario } from './ui/scenarios';
+import { startDemoClusters } from '../fixtures/demo';
 
 const LAYER = 'UI (playwright-core + Chromium on code-server)';
 export const VSIX_PATH = join(REPO_ROOT, 'dist', 'trust-anchor-assessor.vsix');
@@ -61,7 +62,10 @@ async function runScenario(scenario: Scenario, environment: ScenarioEnvironment)
   // The folder keeps the name examples, so the workbench and the screenshots show that name.
   const workspace = join(scenarioDir, 'examples');
   cpSync(EXAMPLES_DIR, workspace, { recursive: true });
+  const demo = scenario.demoClusters ? await startDemoClusters(join(scenarioDir, 'demo')) : undefined;
+  if (demo) onTeardown(demo.stop);
   const server = await startServer({
+    kubeconfig: demo?.kubeconfigPath,
     install: environment.install,
     workspace,
     runDir: join(scenarioDir, 'server'),
@@ -99,6 +103,7 @@ async function runScenario(scenario: Scenario, environment: ScenarioEnvironment)
   } finally {
     await page.context().close();
     await server.stop();
+    await demo?.stop();
   }
 }
 

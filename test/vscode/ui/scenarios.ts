@@ -18,6 +18,7 @@ import {
   waitForProblems,
 } from '../harness/workbench';
 import { analyseWorkspace, pickErrorFinding, pickPreferredFix } from './targets';
+import { WIZARD_SCENARIO } from './wizard';
 
 export const COMMAND_INSERT_SNIPPET = 'Trust Anchor: Insert Migration Snippet…';
 const DIAGNOSTIC_SOURCE = 'Trust Anchor';
@@ -39,6 +40,8 @@ export interface ScenarioContext {
 
 export interface Scenario {
   name: string;
+  /** Start the two demo clusters and give the server their kubeconfig as KUBECONFIG. */
+  demoClusters?: boolean;
   run(context: ScenarioContext): Promise<void>;
 }
 
@@ -164,4 +167,5 @@ export const SCENARIOS: Scenario[] = [
       assert.equal(onDisk.trimEnd(), expected.trimEnd(), `${relativePath} on disk after inserting "${snippet.title}"`);
     },
   },
+  WIZARD_SCENARIO,
 ];
