@@ -214,7 +214,7 @@ function renderQuestionStep(current: WizardState): HTMLElement {
 
 function meter(label: string, score: number | null): HTMLElement {
   const percent = score === null ? 0 : Math.round(score * 100);
-  const bar = element('div', { className: 'bar', attributes: { role: 'meter', 'aria-label': label, 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(percent), 'aria-valuetext': score === null ? 'unknown' : `${percent}% portable` } });
+  const bar = element('div', { className: score === null ? 'bar unknown' : 'bar', attributes: { role: 'meter', 'aria-label': label, 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(percent), 'aria-valuetext': score === null ? 'unknown' : `${percent}% portable` } });
   const fill = element('div', { className: 'fill' });
   fill.style.width = `${percent}%`;
   bar.append(fill);
