@@ -3,10 +3,9 @@
 //
 //   npm run demo:cluster -- --kubeconfig FILE [--port-base 16443]
 //
-// The fixture server and its data are compiled from test/fixtures by `npm run compile`.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// The servers and their data come from test/fixtures/demo.ts, compiled by `npm run compile`.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -32,25 +31,27 @@ for (let index = 0; index < args.length; index++) {
 }
 if (!kubeconfig) usage('--kubeconfig FILE is required: the file the demo writes its two contexts to.');
 if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65533) usage(`--port-base must be a port number, not ${portBase}.`);
-if (!existsSync(join(fixtures, 'cluster.js'))) usage(`${fixtures}/cluster.js is missing. Run "npm run compile" first.`);
+if (!existsSync(join(fixtures, 'demo.js'))) usage(`${fixtures}/demo.js is missing. Run "npm run compile" first.`);
 
-const { TestPki } = require(join(fixtures, 'pki.js'));
-const { startFixtureCluster, writeKubeconfig } = require(join(fixtures, 'cluster.js'));
-const { clusterBoundEstate, portableEstate } = require(join(fixtures, 'estates.js'));
+const { startDemoClusters } = require(join(fixtures, 'demo.js'));
 
-const pki = new TestPki(mkdtempSync(join(tmpdir(), 'trust-anchor-demo-')));
-const boundCluster = await startFixtureCluster(pki, { ...clusterBoundEstate(pki, 'cluster-bound'), port: portBase || 0 });
-const portableCluster = await startFixtureCluster(pki, { ...portableEstate(pki, 'portable'), port: portBase ? portBase + 1 : 0 });
 const file = resolve(kubeconfig);
-writeKubeconfig(file, [{ cluster: boundCluster }, { cluster: portableCluster }], 'cluster-bound');
+let demo;
+try {
+  demo = await startDemoClusters(dirname(file), { kubeconfigPath: file, portBase });
+} catch (error) {
+  process.stderr.write(`demo:cluster: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (error?.code === 'EADDRINUSE') process.stderr.write('Pick another --port-base, or leave it out to use free ports.\n');
+  process.exit(1);
+}
+const [boundCluster, portableCluster] = demo.clusters;
 
-process.stdout.write(`Fixture clusters are serving:\n  cluster-bound  ${boundCluster.url}  (${boundCluster.server.objectCount()} objects)\n  portable       ${portableCluster.url}  (${portableCluster.server.objectCount()} objects)\n`);
+process.stdout.write(`Fixture clusters are serving:\n  cluster-bound  ${boundCluster.url}  (${boundCluster.objectCount} objects)\n  portable       ${portableCluster.url}  (${portableCluster.objectCount} objects)\n`);
 process.stdout.write(`Kubeconfig written to ${file} (current context: cluster-bound).\n`);
 process.stdout.write(`Try: kubectl --kubeconfig ${file} get configmaps -A\n     node bin/trust-anchor.js compare --kubeconfig ${file} --contexts cluster-bound,portable\nPress Ctrl+C to stop.\n`);
 
 async function shutdown() {
-  await Promise.all([boundCluster.server.stop(), portableCluster.server.stop()]);
-  pki.dispose();
+  await demo.stop();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown());

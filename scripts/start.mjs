@@ -1,9 +1,12 @@
 // `npm start`: builds and packages the extension, installs the .vsix into a sandbox code-server and
-// serves the examples/ folder on 127.0.0.1 until Ctrl+C. The sandbox has its own user data,
-// extensions folder and an empty kubeconfig under test/vscode/.cache/sandbox, so it never touches
-// your VS Code, its settings or ~/.kube/config.
+// serves the examples/ folder on 127.0.0.1 until Ctrl+C. It also starts the two demo clusters
+// (fixture API servers on 127.0.0.1, contexts cluster-bound and portable) and gives the sandbox
+// their kubeconfig as KUBECONFIG. The sandbox has its own user data, extensions folder and
+// kubeconfig under test/vscode/.cache/sandbox, so it never touches your VS Code, its settings or
+// ~/.kube/config. Ctrl+C stops the server and the clusters.
 //
-// Options: --port N (default: a free port), --no-build (reuse dist/trust-anchor-assessor.vsix).
+// Options: --port N (default: a free port), --no-build (reuse dist/trust-anchor-assessor.vsix),
+// --no-clusters (an empty kubeconfig instead of the demo clusters).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,9 +18,10 @@ const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 
 if (args.includes('--help')) {
-  console.log('Usage: npm start -- [--port N] [--no-build]');
-  console.log('  --port N     listen on 127.0.0.1:N instead of a free port');
-  console.log('  --no-build   skip building and packaging; install the existing dist/trust-anchor-assessor.vsix');
+  console.log('Usage: npm start -- [--port N] [--no-build] [--no-clusters]');
+  console.log('  --port N       listen on 127.0.0.1:N instead of a free port');
+  console.log('  --no-build     skip building and packaging; install the existing dist/trust-anchor-assessor.vsix');
+  console.log('  --no-clusters  start no demo clusters; the sandbox gets an empty kubeconfig');
   process.exit(0);
 }
 
@@ -53,7 +57,8 @@ if (!existsSync(vsix)) {
 run('npx', ['tsc', '-p', 'tsconfig.json']);
 const { ensureCodeServer, missingSystemPackages, APT_INSTALL_HINT } = require('../out/test/vscode/harness/install.js');
 const { startServer } = require('../out/test/vscode/harness/server.js');
-const { setExitCodeOnSignal, teardownAll } = require('../out/test/vscode/harness/processes.js');
+const { onTeardown, setExitCodeOnSignal, teardownAll } = require('../out/test/vscode/harness/processes.js');
+const { startDemoClusters } = require('../out/test/fixtures/demo.js');
 
 for (const message of missingSystemPackages({ chromium: false, ripgrep: true })) {
   console.warn(`warning: ${message}\n  Install it with: ${APT_INSTALL_HINT}`);
@@ -65,6 +70,19 @@ mkdirSync(sandbox, { recursive: true });
 const workspace = join(repoRoot, 'examples');
 
 setExitCodeOnSignal(0);
+let demo;
+if (!args.includes('--no-clusters')) {
+  try {
+    demo = await startDemoClusters(sandbox);
+  } catch (error) {
+    console.error(`The demo clusters did not start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error('"npm start -- --no-clusters" starts the sandbox without them.');
+    process.exit(1);
+  }
+  // Registered before the server, so Ctrl+C (teardown runs newest first) stops the server first.
+  onTeardown(() => demo.stop());
+}
+
 let server;
 try {
   server = await startServer({
@@ -75,6 +93,7 @@ try {
     preserveUserSettings: true,
     extensions: [vsix],
     port,
+    kubeconfig: demo?.kubeconfigPath,
   });
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
@@ -85,7 +104,14 @@ try {
 console.log('');
 console.log(`Trust Anchor Assessor sandbox: ${server.workbenchUrl(workspace)}`);
 console.log(`  user data, extensions and logs: ${sandbox}`);
-console.log('  Press Ctrl+C to stop.');
+if (demo) {
+  console.log(`  cluster contexts (KUBECONFIG=${demo.kubeconfigPath}):`);
+  for (const cluster of demo.clusters) console.log(`    ${cluster.context.padEnd(14)} ${cluster.url}  (${cluster.objectCount} objects)`);
+  console.log(`  Try: kubectl --kubeconfig ${demo.kubeconfigPath} get configmaps -A`);
+} else {
+  console.log('  cluster contexts: none (--no-clusters; the kubeconfig is empty)');
+}
+console.log('  Press Ctrl+C to stop the sandbox and the clusters.');
 
 // On Ctrl+C the harness's signal handler stops the server and exits; any other exit is a failure.
 void server.exited.then(async (exitStatus) => {

@@ -52,7 +52,12 @@ export interface ServerOptions {
   disableWorkspaceTrust?: boolean;
   /** Port to listen on; a free one when omitted. */
   port?: number;
-  /** Extra environment for the server and so for its extension hosts. */
+  /**
+   * Kubeconfig file the server and its extension hosts get as KUBECONFIG; an empty kubeconfig in
+   * runDir when omitted, so nothing started here reads ~/.kube/config.
+   */
+  kubeconfig?: string;
+  /** Extra environment for the server and so for its extension hosts; set KUBECONFIG through `kubeconfig`. */
   environment?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -167,6 +172,13 @@ async function endProcessGroup(processGroupId: number, child: ChildProcess): Pro
 /** Starts code-server and resolves once GET /healthz returns 200. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => console.log(line));
+  if (options.environment?.KUBECONFIG !== undefined) {
+    throw new Error(`startServer: environment.KUBECONFIG (${options.environment.KUBECONFIG}) would be ignored; pass the file as the kubeconfig option instead.`);
+  }
+  if (options.kubeconfig !== undefined && !existsSync(options.kubeconfig)) {
+    throw new Error(`Kubeconfig ${options.kubeconfig} not found; startServer needs an existing file to pass as KUBECONFIG.`);
+  }
+
   const createdRunDir = !options.runDir;
   const runDir = options.runDir ?? mkdtempSync(join(tmpdir(), 'trust-anchor-code-server-'));
   const removeRunDir = options.removeRunDir ?? createdRunDir;
@@ -181,7 +193,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (!options.preserveUserSettings || !existsSync(settingsFile)) {
     writeFileSync(settingsFile, `${JSON.stringify({ ...QUIET_USER_SETTINGS, ...options.userSettings }, null, 2)}\n`);
   }
-  const kubeconfig = writeEmptyKubeconfig(runDir);
+  const kubeconfig = options.kubeconfig ?? writeEmptyKubeconfig(runDir);
 
   if (options.extensions?.length) installExtensions(options.install, userDataDir, extensionsDir, options.extensions);
 
@@ -212,10 +224,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...inherited,
     // An empty gallery turns the marketplace off.
     EXTENSIONS_GALLERY: '{}',
-    // Stops the server from merging the login shell's environment over this one.
+    ...options.environment,
+    // Stops the server from merging the login shell's environment over this one, so a KUBECONFIG
+    // exported in ~/.profile cannot replace the one below in the extension host. The shell
+    // environment resolver of code-server 4.100 returns nothing when VSCODE_CLI is "1".
     VSCODE_CLI: '1',
     KUBECONFIG: kubeconfig,
-    ...options.environment,
   };
 
   const logStream = createWriteStream(logFile);
