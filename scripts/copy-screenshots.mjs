@@ -15,6 +15,8 @@ const CHOSEN = {
   'hover.png': 'hover.png',
   'quick-fix-menu.png': 'quick-fix.png',
   'migration-snippet.png': 'migration-snippet.png',
+  'wizard-2-issuer-independence.png': 'assessment-evidence.png',
+  'wizard-8-results.png': 'assessment-results.png',
 };
 
 const missing = Object.keys(CHOSEN).filter((name) => !existsSync(join(sourceDir, name)));

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import * as vscode from 'vscode';
 import type { ClusterEvidence, ContextComparison, ContextSummary, MergedKubeconfig } from '../../cluster';
 import { listContexts, loadKubeconfig, resolveKubeconfigPaths } from '../../cluster/kubeconfig';
@@ -226,6 +227,8 @@ async function compare(context: vscode.ExtensionContext, services: ClusterFeatur
 
   const { comparison, markdown } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Trust Anchor: comparing ${selected.length} contexts`, cancellable: true }, async (_progress, token) => {
     const controller = new AbortController();
+    // Every request of every context listens on this one signal, so more than the default 10 listeners is expected.
+    setMaxListeners(100, controller.signal);
     const subscription = token.onCancellationRequested(() => controller.abort());
     try {
       const cluster = await import('../../cluster');
