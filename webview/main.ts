@@ -273,10 +273,26 @@ function renderResults(current: WizardState): HTMLElement {
   container.append(element('p', {}, button('Insert Migration Snippet…', () => vscode.postMessage({ type: 'insertSnippet' }), { secondary: '' })));
 
   container.append(element('h3', { text: 'Identity inventory' }));
+  const { inventory } = result;
   container.append(
-    element('p', {
-      text: `${result.inventory.serviceAccounts.length} service account(s), ${result.inventory.spiffeIdTemplates.length} SPIFFE ID template(s), ${result.inventory.certificates.length} certificate(s). The exported report lists them with their federation bindings, lifetimes and rotation policies.`,
-    }),
+    inventoryTable(
+      'Service accounts',
+      ['Service account', 'Federation', 'Defined at'],
+      inventory.serviceAccounts.map((account) => [`${account.namespace ? `${account.namespace}/` : ''}${account.name}`, account.federation.join(', ') || 'none', account.provenance]),
+    ),
+    inventoryTable('SPIFFE ID templates', ['Template', 'Source', 'Defined at'], inventory.spiffeIdTemplates.map((template) => [template.template, template.source, template.provenance])),
+    inventoryTable(
+      'Certificates',
+      ['Certificate', 'CA', 'Duration', 'Rotation policy', 'Issuer', 'Defined at'],
+      inventory.certificates.map((certificate) => [
+        `${certificate.namespace ? `${certificate.namespace}/` : ''}${certificate.name}`,
+        certificate.isCA ? 'yes' : 'no',
+        certificate.duration,
+        certificate.rotationPolicy,
+        certificate.issuer,
+        certificate.provenance,
+      ]),
+    ),
   );
 
   if (result.changes) {
@@ -291,6 +307,24 @@ function renderResults(current: WizardState): HTMLElement {
   exports.append(button('Export Markdown', () => vscode.postMessage({ type: 'export', format: 'markdown' })), button('Export JSON', () => vscode.postMessage({ type: 'export', format: 'json' }), { secondary: '' }));
   container.append(exports);
   return container;
+}
+
+/** A table of inventory rows; a Provenance cell becomes a link that opens the defining line. */
+function inventoryTable(caption: string, headers: string[], rows: (string | Provenance)[][]): HTMLElement {
+  if (rows.length === 0) return element('p', { text: `${caption}: none found.`, className: 'help' });
+  const table = element('table', { className: 'inventory' });
+  table.append(element('caption', { text: `${caption} (${rows.length})` }));
+  const head = element('tr');
+  for (const header of headers) head.append(element('th', { text: header, attributes: { scope: 'col' } }));
+  table.append(element('thead', {}, head));
+  const body = element('tbody');
+  for (const row of rows) {
+    const line = element('tr');
+    for (const cell of row) line.append(element('td', {}, typeof cell === 'string' ? document.createTextNode(cell) : provenanceLink(cell)));
+    body.append(line);
+  }
+  table.append(body);
+  return table;
 }
 
 function decisionText(decision: string): string {

@@ -37,13 +37,27 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, servic
   statusBar.name = 'Trust Anchor: cluster context';
   statusBar.command = COMMANDS.selectContext;
   const liveObjects = new LiveObjectDocuments();
+  const freshness = statusFreshness;
+  const ageTimer = setInterval(() => updateStatusBar(context, services, statusBar), 60_000);
+  context.subscriptions.push({ dispose: () => clearInterval(ageTimer) });
 
   context.subscriptions.push(
     statusBar,
     vscode.window.registerTreeDataProvider('trustAnchor.clusterEvidence', tree),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_OBJECT_SCHEME, liveObjects),
     vscode.commands.registerCommand(COMMANDS.selectContext, (requested?: unknown) => whenTrusted(() => selectContext(context, services, statusBar, requested))),
-    vscode.commands.registerCommand(COMMANDS.collect, () => whenTrusted(() => collect(context, services, tree, liveObjects))),
+    vscode.commands.registerCommand(COMMANDS.collect, () =>
+      whenTrusted(async () => {
+        const result = await collect(context, services, tree, liveObjects);
+        if (result) {
+          freshness.context = result.evidence.context;
+          freshness.collectedAt = Date.now();
+          freshness.failed = result.evidence.fatal !== undefined;
+          updateStatusBar(context, services, statusBar);
+        }
+        return result;
+      }),
+    ),
     vscode.commands.registerCommand(COMMANDS.compare, (requested?: unknown) => whenTrusted(() => compare(context, services, requested))),
     vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, (source: string, offset?: number) => openSource(source, offset, services, liveObjects)),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -88,13 +102,33 @@ function selectedContext(context: vscode.ExtensionContext, kubeconfig: MergedKub
   return stored && kubeconfig.contexts.has(stored) ? stored : kubeconfig.currentContext;
 }
 
+/** When evidence was last collected, so the status bar can say whether it is fresh. */
+const statusFreshness: { context?: string; collectedAt?: number; failed?: boolean } = {};
+
+/** Evidence older than this is shown as stale. */
+const FRESH_FOR_MS = 15 * 60_000;
+
+function describeFreshness(name: string | undefined): { label: string; detail: string } {
+  if (!name || statusFreshness.context !== name || statusFreshness.collectedAt === undefined) {
+    return { label: 'no evidence', detail: 'No evidence collected for this context yet: run "Trust Anchor: Collect Cluster Evidence".' };
+  }
+  const minutes = Math.floor((Date.now() - statusFreshness.collectedAt) / 60_000);
+  const age = minutes < 1 ? 'just now' : `${minutes} min ago`;
+  if (statusFreshness.failed) return { label: 'read failed', detail: `The last read (${age}) failed; see the Cluster Evidence view.` };
+  if (Date.now() - statusFreshness.collectedAt > FRESH_FOR_MS) return { label: `stale (${age})`, detail: `Evidence collected ${age}; collect again to refresh it.` };
+  return { label: `fresh (${age})`, detail: `Evidence collected ${age}.` };
+}
+
 function updateStatusBar(context: vscode.ExtensionContext, services: ClusterFeatureServices, statusBar: vscode.StatusBarItem): void {
   try {
     const kubeconfig = readKubeconfig();
     const name = selectedContext(context, kubeconfig);
     const summary = listContexts(kubeconfig).find((entry) => entry.name === name);
-    statusBar.text = `$(server-environment) ${name ?? 'no context'}`;
-    statusBar.tooltip = summary ? `Trust Anchor cluster context ${summary.name}\n${summary.server ?? ''}\nClick to pick another context.` : 'No current context in the kubeconfig. Click to pick one.';
+    const freshness = describeFreshness(name);
+    statusBar.text = `$(server-environment) ${name ?? 'no context'} · ${freshness.label}`;
+    statusBar.tooltip = summary
+      ? `Trust Anchor cluster context ${summary.name}\n${summary.server ?? ''}\n${freshness.detail}\nClick to pick another context.`
+      : 'No current context in the kubeconfig. Click to pick one.';
   } catch (error) {
     statusBar.text = '$(server-environment) no kubeconfig';
     statusBar.tooltip = (error as Error).message;
