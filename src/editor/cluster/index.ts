@@ -279,7 +279,9 @@ async function compare(context: vscode.ExtensionContext, services: ClusterFeatur
   });
 
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-  await vscode.commands.executeCommand('markdown.showPreview', document.uri).then(undefined, () => vscode.window.showTextDocument(document));
+  // The comparison opens as an untitled Markdown document (the user may save it); the Markdown
+  // preview cannot resolve untitled documents in every host, so the text itself is shown.
+  await vscode.window.showTextDocument(document, { preview: false });
   return comparison;
 }
 
