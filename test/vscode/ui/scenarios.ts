@@ -98,8 +98,16 @@ export const SCENARIOS: Scenario[] = [
       await goToPosition(page, target.line, target.column + 1);
       const hover = await showHoverAtCursor(page);
       trace('hover shown');
-      const text = (await hover.innerText()).replace(/\s+/g, ' ');
       const messageStart = target.finding.message.slice(0, 60).replace(/\s+/g, ' ');
+      // The hover is assembled from parts that arrive separately: the diagnostic (with the message)
+      // and the extension's rule explanation. Wait until both are in before reading it.
+      let text = '';
+      const deadline = Date.now() + 10_000;
+      do {
+        text = (await hover.innerText()).replace(/\s+/g, ' ');
+        if (text.includes(messageStart) && text.includes(target.finding.ruleId)) break;
+        await page.waitForTimeout(100);
+      } while (Date.now() < deadline);
       assert.ok(text.includes(messageStart), `hover does not show the finding message "${messageStart}"; hover text: ${text}`);
       assert.ok(text.includes(target.finding.ruleId), `hover does not name rule ${target.finding.ruleId}; hover text: ${text}`);
 
