@@ -121,9 +121,9 @@ export function rangeOfText(document: vscode.TextDocument, text: string, occurre
 
 /** Code actions the editor offers at `range`, resolved the way the light bulb resolves them. */
 export async function codeActionsAt(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
-  // The workbench builds the provider's context from its own copy of the diagnostics, which can
-  // arrive a moment after the extension host published them; ask again until actions appear.
-  const deadline = Date.now() + 5000;
+  // The workbench builds a quick-fix context from its own copy of the diagnostics, which can arrive
+  // a moment after the extension host published them; for quick fixes, ask again until actions appear.
+  const deadline = kind === vscode.CodeActionKind.QuickFix.value ? Date.now() + 5000 : Date.now();
   for (;;) {
     const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, kind);
     const codeActions = (actions ?? []).filter((action): action is vscode.CodeAction => 'title' in action && !('command' in action && typeof action.command === 'string'));
