@@ -13,6 +13,8 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { ResolvedAnswer } from '../src/assessment/assess';
 import type { Provenance } from '../src/assessment/evidence';
 import type { Question } from '../src/assessment/questions';
+import { DIMENSION_TITLES, DIMENSIONS } from '../src/engine/model';
+import { DECISION_TITLES, VERDICT_TITLES } from '../src/assessment/scoring';
 import { parseExtensionMessage, type WebviewMessage, type WizardState } from '../src/wizard/protocol';
 
 interface VsCodeApi {
@@ -25,23 +27,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
 
-const DIMENSION_ORDER = ['context', 'issuer-independence', 'recoverability', 'credential-lifetime', 'identity-policy', 'cross-environment', 'event-validation'];
-const STEP_TITLES: Record<string, string> = {
-  context: 'Context',
-  'issuer-independence': 'Issuer independence',
-  recoverability: 'Recoverability',
-  'credential-lifetime': 'Credential lifetime',
-  'identity-policy': 'Identity-based policy',
-  'cross-environment': 'Cross-environment consistency',
-  'event-validation': 'Event validation',
-};
+const DIMENSION_ORDER = ['context', ...DIMENSIONS] as const;
+const STEP_TITLES: Record<string, string> = { context: 'Context', ...DIMENSION_TITLES };
 const RESULTS_STEP = DIMENSION_ORDER.length;
-const VERDICT_TITLES: Record<string, string> = {
-  portable: 'Portable',
-  'partially-cluster-bound': 'Partially cluster-bound',
-  'cluster-bound': 'Cluster-bound',
-  undetermined: 'Undetermined',
-};
 
 /** Attribute naming a focusable element, so focus can be put back on it after the page is rebuilt. */
 const FOCUS_KEY = 'data-focus-key';
@@ -225,8 +213,8 @@ function renderResults(current: WizardState): HTMLElement {
   const { result } = current;
   const container = element('div', { className: 'results' });
   container.append(element('h2', { text: 'Results', attributes: { tabindex: '-1' } }));
-  container.append(element('p', { text: `Verdict: ${VERDICT_TITLES[result.score.verdict] ?? result.score.verdict}`, className: `verdict verdict-${result.score.verdict}` }));
-  container.append(element('p', { text: decisionText(result.score.decision), className: 'decision' }));
+  container.append(element('p', { text: `Verdict: ${VERDICT_TITLES[result.score.verdict]}`, className: `verdict verdict-${result.score.verdict}` }));
+  container.append(element('p', { text: DECISION_TITLES[result.score.decision], className: 'decision' }));
   if (result.score.renewalWarning) container.append(element('p', { text: result.score.renewalWarning, className: 'warning', attributes: { role: 'note' } }));
 
   container.append(element('h3', { text: 'Dimensions' }));
@@ -325,18 +313,6 @@ function inventoryTable(caption: string, headers: string[], rows: (string | Prov
   }
   table.append(body);
   return table;
-}
-
-function decisionText(decision: string): string {
-  const texts: Record<string, string> = {
-    keep: 'Keep the design; drill rotation and moves regularly.',
-    'acceptable-if-recoverable': 'A local anchor is acceptable for an isolated development cluster, and this one is recoverable.',
-    'make-recoverable': 'A local anchor is tolerable here only once it is recoverable.',
-    'plan-decoupling': 'Plan the move of the anchor out of the cluster lifecycle.',
-    'decouple-now': 'Decouple the trust anchor from the cluster now.',
-    'answer-more': 'Answer more questions; too little is known to decide.',
-  };
-  return texts[decision] ?? decision;
 }
 
 function render(): void {
