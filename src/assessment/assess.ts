@@ -124,8 +124,9 @@ export function validateUserAnswers(value: unknown): { answers: UserAnswers; pro
 
   for (const [questionId, raw] of Object.entries(source)) {
     if (questionId === 'schemaVersion') continue;
-    const option = typeof raw === 'string' ? raw : typeof raw === 'object' && raw !== null ? (raw as { option?: unknown }).option : undefined;
-    const note = typeof raw === 'object' && raw !== null && typeof (raw as { note?: unknown }).note === 'string' ? String((raw as { note: string }).note) : undefined;
+    const entry = typeof raw === 'object' && raw !== null ? (raw as { option?: unknown; note?: unknown }) : undefined;
+    const option = typeof raw === 'string' ? raw : entry?.option;
+    const note = typeof entry?.note === 'string' ? entry.note : undefined;
     const question = QUESTIONS.find((candidate) => candidate.id === questionId);
     if (!question) {
       problems.push(`unknown question id "${questionId}"; valid ids: ${QUESTIONS.map((candidate) => candidate.id).join(', ')}`);

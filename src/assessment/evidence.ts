@@ -10,7 +10,7 @@ export type Provenance =
   | { kind: 'file'; file: string; line: number; column: number; label: string }
   | { kind: 'cluster'; source: string; label: string };
 
-/** How contexts relate, from comparing their roots (cluster evidence). */
+/** Relation between kubeconfig contexts, found by comparing their roots (cluster evidence). */
 export interface ContextComparison {
   relation: 'shared-root' | 'federated' | 'isolated';
   contexts: string[];
@@ -133,7 +133,7 @@ export function isIdentityPolicy(document: ManifestDocument): boolean {
   return /"(principals|serviceAccounts|trustDomains|identities|identityRefs|meshTLS)"/.test(text) || /"kind":"(ServiceAccount|MeshTLSAuthentication)"/.test(text);
 }
 
-/** The manifest document a workspace finding sits in; undefined for cluster findings. */
+/** Returns the manifest document a workspace finding is in, or undefined for cluster findings. */
 export function documentOfFinding(workspace: WorkspaceIndex, finding: Finding): ManifestDocument | undefined {
   if (finding.clusterSource) return undefined;
   return workspace.get(finding.file)?.documents.find((document) => document.range.start <= finding.range.start && finding.range.start <= document.range.end);

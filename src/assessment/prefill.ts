@@ -24,6 +24,13 @@ export interface Prefill {
 
 const MAX_PROVENANCE = 8;
 
+/** The cross.shared-root option that each relation found by comparing contexts decides. */
+const SHARED_ROOT_OPTIONS: Record<'shared-root' | 'federated' | 'isolated', string> = {
+  'shared-root': 'shared',
+  federated: 'federated',
+  isolated: 'isolated',
+};
+
 /**
  * Credential-lifetime rules that do not measure how long a workload credential lives: a mounted
  * token the pod may not need (its lifetime is the kubelet's), and the lifetime of a root CA.
@@ -47,8 +54,8 @@ function citedFindings(selected: Finding[]): Finding[] {
 
 /**
  * Decides every question that manifest findings or cluster evidence can decide. A question with no
- * evidence is left out (the UI shows "unknown"); nothing is guessed from absence alone unless the
- * configuration that would show the problem was seen, and then the seen configuration is cited.
+ * evidence is left out, so the UI shows "unknown". A portable option needs positive evidence (an
+ * external issuer, KMS-held keys, identity-based policies), and each answer cites what decided it.
  */
 export function prefillAnswers(evidence: AssessmentEvidence): Record<string, Prefill> {
   const findings = [...evidence.findings, ...(evidence.clusterFindings ?? [])];
@@ -173,7 +180,7 @@ export function prefillAnswers(evidence: AssessmentEvidence): Record<string, Pre
 
   const isolatedRoots = findings.filter((finding) => ISOLATED_ROOT_RULES.has(finding.ruleId));
   if (evidence.comparison) {
-    const option = evidence.comparison.relation === 'shared-root' ? 'shared' : evidence.comparison.relation === 'federated' ? 'federated' : 'isolated';
+    const option = SHARED_ROOT_OPTIONS[evidence.comparison.relation];
     answers['cross.shared-root'] = {
       option,
       reason: `Compared contexts ${evidence.comparison.contexts.join(', ')}: ${evidence.comparison.detail}`,

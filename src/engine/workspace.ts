@@ -39,7 +39,7 @@ export class WorkspaceIndex {
     this.invalidate();
   }
 
-  /** The estate root that contains `path` (the longest matching root), or undefined. */
+  /** Returns the estate root that contains `path` (the longest matching root), or undefined. */
   estateOf(path: string): string | undefined {
     let best: string | undefined;
     for (const root of this.estateRoots) {
@@ -48,7 +48,7 @@ export class WorkspaceIndex {
     return best;
   }
 
-  /** The index as seen from the file `path`: only its estate when estate roots are declared. */
+  /** Returns the index as the file `path` sees it: only its estate when estate roots are declared. */
   viewFrom(path: string): WorkspaceIndex {
     const estate = this.estateOf(path);
     if (estate === undefined) return this;

@@ -8,7 +8,7 @@ import type { AssessmentResult } from '../assessment/assess';
 import type { Provenance } from '../assessment/evidence';
 import type { Question } from '../assessment/questions';
 
-/** What the webview needs to render every step. */
+/** State the webview renders every step from. */
 export interface WizardState {
   questions: Question[];
   /** Ids of the questions a person answered, with their option and note. */

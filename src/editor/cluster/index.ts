@@ -37,7 +37,8 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, servic
   statusBar.name = 'Trust Anchor: cluster context';
   statusBar.command = COMMANDS.selectContext;
   const liveObjects = new LiveObjectDocuments();
-  const freshness = statusFreshness;
+  const freshness: EvidenceFreshness = {};
+  freshnessOf.set(statusBar, freshness);
   const ageTimer = setInterval(() => updateStatusBar(context, services, statusBar), 60_000);
   context.subscriptions.push({ dispose: () => clearInterval(ageTimer) });
 
@@ -102,20 +103,27 @@ function selectedContext(context: vscode.ExtensionContext, kubeconfig: MergedKub
   return stored && kubeconfig.contexts.has(stored) ? stored : kubeconfig.currentContext;
 }
 
-/** When evidence was last collected, so the status bar can say whether it is fresh. */
-const statusFreshness: { context?: string; collectedAt?: number; failed?: boolean } = {};
+/** When evidence was last collected, so the status bar can show whether it is fresh. */
+interface EvidenceFreshness {
+  context?: string;
+  collectedAt?: number;
+  failed?: boolean;
+}
+
+/** The freshness shown by each status bar item, one per registration. */
+const freshnessOf = new WeakMap<vscode.StatusBarItem, EvidenceFreshness>();
 
 /** Evidence older than this is shown as stale. */
 const FRESH_FOR_MS = 15 * 60_000;
 
-function describeFreshness(name: string | undefined): { label: string; detail: string } {
-  if (!name || statusFreshness.context !== name || statusFreshness.collectedAt === undefined) {
+function describeFreshness(name: string | undefined, freshness: EvidenceFreshness): { label: string; detail: string } {
+  if (!name || freshness.context !== name || freshness.collectedAt === undefined) {
     return { label: 'no evidence', detail: 'No evidence collected for this context yet: run "Trust Anchor: Collect Cluster Evidence".' };
   }
-  const minutes = Math.floor((Date.now() - statusFreshness.collectedAt) / 60_000);
+  const minutes = Math.floor((Date.now() - freshness.collectedAt) / 60_000);
   const age = minutes < 1 ? 'just now' : `${minutes} min ago`;
-  if (statusFreshness.failed) return { label: 'read failed', detail: `The last read (${age}) failed; see the Cluster Evidence view.` };
-  if (Date.now() - statusFreshness.collectedAt > FRESH_FOR_MS) return { label: `stale (${age})`, detail: `Evidence collected ${age}; collect again to refresh it.` };
+  if (freshness.failed) return { label: 'read failed', detail: `The last read (${age}) failed; see the Cluster Evidence view.` };
+  if (Date.now() - freshness.collectedAt > FRESH_FOR_MS) return { label: `stale (${age})`, detail: `Evidence collected ${age}; collect again to refresh it.` };
   return { label: `fresh (${age})`, detail: `Evidence collected ${age}.` };
 }
 
@@ -124,7 +132,7 @@ function updateStatusBar(context: vscode.ExtensionContext, services: ClusterFeat
     const kubeconfig = readKubeconfig();
     const name = selectedContext(context, kubeconfig);
     const summary = listContexts(kubeconfig).find((entry) => entry.name === name);
-    const freshness = describeFreshness(name);
+    const freshness = describeFreshness(name, freshnessOf.get(statusBar) ?? {});
     statusBar.text = `$(server-environment) ${name ?? 'no context'} · ${freshness.label}`;
     statusBar.tooltip = summary
       ? `Trust Anchor cluster context ${summary.name}\n${summary.server ?? ''}\n${freshness.detail}\nClick to pick another context.`
@@ -279,8 +287,8 @@ async function compare(context: vscode.ExtensionContext, services: ClusterFeatur
   });
 
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-  // The comparison opens as an untitled Markdown document (the user may save it); the Markdown
-  // preview cannot resolve untitled documents in every host, so the text itself is shown.
+  // The comparison opens as an untitled Markdown document that the user may save. The Markdown
+  // preview cannot resolve untitled documents in code-server, so the text itself is shown.
   await vscode.window.showTextDocument(document, { preview: false });
   return comparison;
 }

@@ -52,7 +52,8 @@ describe('assessment of both estates', () => {
         assert.ok(RULES_BY_ID.has(step.ruleId), `plan names unknown rule ${step.ruleId}`);
         assert.equal(step.docsPath, `docs/rules/${step.ruleId}.md`);
         assert.ok(existsSync(resolve(PACKAGE_ROOT, step.docsPath)), `missing docs page ${step.docsPath}`);
-        assert.ok(step.provenance.length > 0 && step.occurrences >= step.provenance.length, step.ruleId);
+        assert.ok(step.provenance.length > 0, `${step.ruleId} cites nothing`);
+        assert.ok(step.occurrences >= step.provenance.length, `${step.ruleId} cites more places than it occurs`);
       }
     }
   });
